@@ -1,0 +1,2 @@
+// Command line of the synthetic checkpoint maker; filled in by the synthetic-checkpoint work.
+return 0;
