@@ -10,6 +10,6 @@ internal static class Gemm
     public static void Linear(ReadOnlySpan<float> x, LinearWeight w, int m, Span<float> y)
     {
         // TODO(kernels): blocked, vectorized, multithreaded GEMM; this forwards to the naive twin.
-        NaiveKernels.Linear(x, w.Weight, w.Bias, m, w.InFeatures, w.OutFeatures, y);
+        NaiveKernels.Linear(x, w.Weight.Span, w.Bias.Span, m, w.InFeatures, w.OutFeatures, y);
     }
 }

@@ -1,11 +1,12 @@
 namespace Bert.Kernels;
 
 /// <summary>
-/// The weight and bias of one <c>nn.Linear</c> (weight [out, in], row-major), prepared once for <see cref="Gemm"/>.
+/// The weight and bias of one <c>nn.Linear</c> (weight [out, in], row-major) as <see cref="Gemm"/> consumes them.
 /// </summary>
+/// <remarks>Keeps references to the caller's memory (e.g. a memory-mapped checkpoint) rather than copying it.</remarks>
 internal sealed class LinearWeight
 {
-    private LinearWeight(float[] weight, float[] bias, int outFeatures, int inFeatures)
+    private LinearWeight(ReadOnlyMemory<float> weight, ReadOnlyMemory<float> bias, int outFeatures, int inFeatures)
     {
         Weight = weight;
         Bias = bias;
@@ -20,19 +21,18 @@ internal sealed class LinearWeight
     public int OutFeatures { get; }
 
     /// <summary>Weight in nn.Linear layout [out, in].</summary>
-    internal float[] Weight { get; }
+    public ReadOnlyMemory<float> Weight { get; }
 
-    /// <summary>Bias [out] (all zeros when the layer has none).</summary>
-    internal float[] Bias { get; }
+    /// <summary>Bias [out], or empty when the layer has none.</summary>
+    public ReadOnlyMemory<float> Bias { get; }
 
-    /// <summary>Copies (and lays out) a weight [out, in] and a bias [out] (empty: no bias).</summary>
-    public static LinearWeight Create(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)
+    /// <summary>Wraps a weight [out, in] and a bias [out] (empty: no bias).</summary>
+    /// <exception cref="ArgumentException">A length does not match the dimensions.</exception>
+    public static LinearWeight Create(ReadOnlyMemory<float> weight, ReadOnlyMemory<float> bias, int outFeatures, int inFeatures)
     {
         if (outFeatures <= 0 || inFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(outFeatures), "Dimensions must be positive.");
         if (weight.Length != (long)outFeatures * inFeatures) throw new ArgumentException($"Weight has {weight.Length} elements, expected {outFeatures}×{inFeatures}.", nameof(weight));
         if (!bias.IsEmpty && bias.Length != outFeatures) throw new ArgumentException($"Bias has {bias.Length} elements, expected {outFeatures}.", nameof(bias));
-        var b = new float[outFeatures];
-        bias.CopyTo(b);
-        return new LinearWeight(weight.ToArray(), b, outFeatures, inFeatures);
+        return new LinearWeight(weight, bias, outFeatures, inFeatures);
     }
 }

@@ -16,10 +16,10 @@ public interface IWeightSource
     /// <param name="name">Hugging Face tensor name.</param>
     bool Contains(string name);
 
-    /// <summary>The tensor's elements in row-major order, as F32.</summary>
+    /// <summary>The tensor's elements in row-major order, as F32, without copying F32 data (it may point into a memory-mapped file).</summary>
     /// <param name="name">Hugging Face tensor name.</param>
     /// <param name="shape">The shape the caller requires, e.g. <c>[hidden, hidden]</c>.</param>
-    /// <returns>Row-major elements; valid while the source is alive.</returns>
+    /// <returns>Row-major elements; valid while the source is alive (not disposed).</returns>
     /// <exception cref="BertFormatException">The tensor is missing or its shape differs from <paramref name="shape"/>.</exception>
-    ReadOnlySpan<float> Get(string name, ReadOnlySpan<int> shape);
+    ReadOnlyMemory<float> Get(string name, ReadOnlySpan<int> shape);
 }
