@@ -32,6 +32,31 @@ public sealed partial class BertModel : IDisposable
     }
 
     /// <summary>
+    /// Opens a Hugging Face checkpoint folder: <c>config.json</c> and <c>model.safetensors</c> (or its shards), memory-mapped.
+    /// </summary>
+    /// <param name="folder">The checkpoint folder.</param>
+    /// <returns>The model; dispose it to unmap the weights.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="folder"/> is null.</exception>
+    /// <exception cref="BertFormatException">
+    /// The folder, config or weights are missing or malformed, a required tensor is absent or misshapen, or the
+    /// configuration is unsupported; the message names the file and field.
+    /// </exception>
+    public static BertModel Load(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        var checkpoint = BertCheckpoint.Open(folder);
+        try
+        {
+            return new BertModel(new BertNetwork(checkpoint.Config, checkpoint.Weights), checkpoint);
+        }
+        catch
+        {
+            checkpoint.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Builds a model over weights the caller owns (e.g. an in-memory source); the caller keeps them alive and disposes them.
     /// </summary>
     /// <param name="config">The architecture.</param>
