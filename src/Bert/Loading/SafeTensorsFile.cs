@@ -126,7 +126,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
 
     private static float[] Widen(SafeTensorDType type, byte* source, int count)
     {
-        var result = new float[count];
+        var result = GC.AllocateUninitializedArray<float>(count); // every element is written below: skip the zeroing pass
         // Unaligned element reads are fine here: TensorPrimitives and the copy use unaligned vector loads.
         switch (type)
         {
@@ -149,11 +149,12 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     /// <summary>Throws <see cref="ObjectDisposedException"/> once the mapping is released.</summary>
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    /// <summary>Releases the mapping. Memory returned by <see cref="GetFloats"/> for mapped F32 tensors becomes invalid.</summary>
+    /// <summary>Releases the mapping and the widened arrays. Memory returned by <see cref="GetFloats"/> for mapped F32 tensors becomes invalid.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
         Release(_map, _view, acquired: true);
+        lock (_widened) _widened.Clear(); // arrays already handed out stay valid; the file no longer keeps them alive
     }
 }
