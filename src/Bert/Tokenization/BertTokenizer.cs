@@ -25,7 +25,12 @@ public sealed partial class BertTokenizer
     /// <exception cref="BertFormatException">The vocabulary lacks [UNK], [CLS], [SEP] or an additional special token.</exception>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     /// <exception cref="NotSupportedException">The process runs with InvariantGlobalization, where Unicode normalisation is a no-op.</exception>
-    public BertTokenizer(Vocabulary vocabulary, BertTokenizerOptions? options = null)
+    public BertTokenizer(Vocabulary vocabulary, BertTokenizerOptions? options = null) : this(vocabulary, options, exactPathOnly: false)
+    {
+    }
+
+    /// <summary>Test hook: <paramref name="exactPathOnly"/> sends ASCII chunks through the exact (normalising) path too.</summary>
+    internal BertTokenizer(Vocabulary vocabulary, BertTokenizerOptions? options, bool exactPathOnly)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
         options ??= new BertTokenizerOptions();
@@ -48,7 +53,7 @@ public sealed partial class BertTokenizer
         foreach (var token in options.AdditionalSpecialTokens) never.Add((token, RequireId(token, "additional_special_tokens")));
         _specialIds = never.Select(t => t.Item2).ToHashSet();
         _core = new TokenizerCore(vocabulary, UnkTokenId, new SpecialTokenMatcher(never), options.LowerCase,
-            options.StripsAccents, options.TokenizeChineseChars, options.CleanText, options.MaxInputCharsPerWord);
+            options.StripsAccents, options.TokenizeChineseChars, options.CleanText, options.MaxInputCharsPerWord, exactPathOnly);
     }
 
     /// <summary>The vocabulary (token ↔ id).</summary>
@@ -155,9 +160,11 @@ public sealed partial class BertTokenizer
         return id;
     }
 
-    private static void EnsureNormalizationWorks()
+    /// <summary>Throws when <paramref name="normalize"/> (string.Normalize by default) cannot decompose or compose "é".</summary>
+    internal static void EnsureNormalizationWorks(Func<string, NormalizationForm, string>? normalize = null)
     {
-        if ("\u00e9".Normalize(NormalizationForm.FormD).Length != 2 || "e\u0301".Normalize(NormalizationForm.FormC).Length != 1)
+        normalize ??= static (s, form) => s.Normalize(form);
+        if (normalize("\u00e9", NormalizationForm.FormD).Length != 2 || normalize("e\u0301", NormalizationForm.FormC).Length != 1)
             throw new NotSupportedException("Unicode normalisation does not work in this process (InvariantGlobalization is on?); " +
                 "the BERT tokenizer needs NFC and NFD. Set <InvariantGlobalization>false</InvariantGlobalization> and make ICU available.");
     }

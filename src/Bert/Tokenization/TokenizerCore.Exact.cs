@@ -58,11 +58,24 @@ internal sealed partial class TokenizerCore
             TextNormalizer.LowerCase(current, scratch.A);
             current = scratch.A;
         }
-        current = TextNormalizer.Normalize(current, Other(current, scratch), NormalizationForm.FormC, scratch);
-        if (_stripAccents)
+        if (SimpleNormalizer.IsSimple(current.Span))
         {
-            current = TextNormalizer.Normalize(current, Other(current, scratch), NormalizationForm.FormD, scratch);
-            TextNormalizer.DropNonSpacingMarks(current);
+            // NFC is the identity here; NFD + drop Mn is a table lookup per char (no ICU call, no allocation).
+            if (_stripAccents)
+            {
+                var stripped = Other(current, scratch);
+                SimpleNormalizer.StripAccents(current, stripped);
+                current = stripped;
+            }
+        }
+        else
+        {
+            current = TextNormalizer.Normalize(current, Other(current, scratch), NormalizationForm.FormC, scratch);
+            if (_stripAccents)
+            {
+                current = TextNormalizer.Normalize(current, Other(current, scratch), NormalizationForm.FormD, scratch);
+                TextNormalizer.DropNonSpacingMarks(current);
+            }
         }
         return SplitOnPunctuation(current, scratch, ref sink);
     }

@@ -23,10 +23,12 @@ internal sealed partial class TokenizerCore
     private readonly int[] _asciiPunctuationIds = new int[128];
     private readonly bool _lowerCase, _stripAccents, _chinese, _cleanText;
     private readonly int _unkId;
+    private readonly bool _exactPathOnly;
 
     public TokenizerCore(Vocabulary vocabulary, int unkId, SpecialTokenMatcher special, bool lowerCase, bool stripAccents,
-        bool tokenizeChineseChars, bool cleanText, int maxInputCharsPerWord)
+        bool tokenizeChineseChars, bool cleanText, int maxInputCharsPerWord, bool exactPathOnly = false)
     {
+        _exactPathOnly = exactPathOnly;
         _wordPiece = new WordPiece(vocabulary, unkId, maxInputCharsPerWord);
         _special = special;
         _unkId = unkId;
@@ -76,7 +78,7 @@ internal sealed partial class TokenizerCore
         while (i < text.Length)
         {
             char c = text[i];
-            if (c < 128)
+            if (c < 128 && !_exactPathOnly)
             {
                 if (_ascii[c] == CharKind.Space) { i++; continue; }
                 int rel = text[i..].IndexOfAnyExcept(_asciiChunkChars);   // vectorised scan to the chunk's end
