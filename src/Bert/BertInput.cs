@@ -1,0 +1,40 @@
+namespace Bert;
+
+/// <summary>
+/// A tokenized batch of <see cref="BatchSize"/> sequences padded to <see cref="SequenceLength"/> tokens, all spans row-major [batch, seq].
+/// </summary>
+/// <remarks>
+/// Padding goes on the right (as <c>BertTokenizer</c> produces it): position ids are 0..seq−1 for every sequence, as in Hugging Face.
+/// </remarks>
+public readonly ref struct BertInput
+{
+    /// <summary>Creates the input; lengths and ranges are checked when the model runs.</summary>
+    /// <param name="ids">Token ids [batch·seq], each in [0, vocab_size).</param>
+    /// <param name="typeIds">Token type (segment) ids [batch·seq] in [0, type_vocab_size), or empty for all zeros (HF's default).</param>
+    /// <param name="attentionMask">1 for real tokens, 0 for padding [batch·seq], or empty for all ones (HF's default).</param>
+    /// <param name="batchSize">Number of sequences.</param>
+    /// <param name="sequenceLength">Tokens per sequence, at most max_position_embeddings.</param>
+    public BertInput(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, ReadOnlySpan<int> attentionMask, int batchSize, int sequenceLength)
+    {
+        Ids = ids;
+        TypeIds = typeIds;
+        AttentionMask = attentionMask;
+        BatchSize = batchSize;
+        SequenceLength = sequenceLength;
+    }
+
+    /// <summary>Token ids [batch·seq].</summary>
+    public ReadOnlySpan<int> Ids { get; }
+
+    /// <summary>Token type ids [batch·seq], or empty (all zeros).</summary>
+    public ReadOnlySpan<int> TypeIds { get; }
+
+    /// <summary>Attention mask [batch·seq] of 0/1, or empty (all ones).</summary>
+    public ReadOnlySpan<int> AttentionMask { get; }
+
+    /// <summary>Number of sequences.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Tokens per sequence (padded length).</summary>
+    public int SequenceLength { get; }
+}

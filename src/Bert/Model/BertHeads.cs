@@ -1,0 +1,64 @@
+using Bert.Kernels;
+using Bert.Loading;
+
+namespace Bert.Model;
+
+/// <summary>HF BertPredictionHeadTransform + BertLMPredictionHead (cls.predictions): logits = decoder(LayerNorm(act(dense(h)))) + bias.</summary>
+internal sealed class BertLMPredictionHead(LinearWeight dense, HiddenActivationKind activation, LayerNormWeight layerNorm, LinearWeight decoder)
+{
+    /// <summary>
+    /// Reads <c>cls.predictions.*</c>, or returns null when absent. The decoder is tied to the word embeddings when
+    /// <c>cls.predictions.decoder.weight</c> is missing; its bias is <c>cls.predictions.bias</c> (or the legacy <c>decoder.bias</c>).
+    /// </summary>
+    public static BertLMPredictionHead? TryLoad(IWeightSource weights, BertConfig config, ReadOnlyMemory<float> wordEmbeddings)
+    {
+        const string p = "cls.predictions";
+        if (!weights.Contains(p + ".transform.dense.weight")) return null;
+        int h = config.HiddenSize, v = config.VocabSize;
+        var decoderWeight = weights.Contains(p + ".decoder.weight") ? weights.Get(p + ".decoder.weight", [v, h]) : wordEmbeddings;
+        var bias = weights.Get(weights.Contains(p + ".bias") ? p + ".bias" : p + ".decoder.bias", [v]);
+        return new BertLMPredictionHead(
+            WeightLoader.Linear(weights, p + ".transform.dense", h, h),
+            HiddenActivation.Parse(config.HiddenAct),
+            LayerNormWeight.Load(weights, p + ".transform.LayerNorm", h, config.LayerNormEps),
+            LinearWeight.Create(decoderWeight, bias, v, h));
+    }
+
+    // ws.Hidden: [tokens, hidden]; logits: [tokens, vocab]
+    /// <summary>Prediction logits of every token.</summary>
+    public void Forward(Workspace ws, Span<float> logits)
+    {
+        Gemm.Linear(ws.Hidden, dense, ws.Tokens, ws.Projection);
+        HiddenActivation.Apply(activation, ws.Projection, ws.Projection);
+        Normalization.LayerNorm(ws.Projection, layerNorm.Gamma.Span, layerNorm.Beta.Span, layerNorm.Eps, ws.Tokens, dense.OutFeatures, ws.Transform);
+        Gemm.Linear(ws.Transform, decoder, ws.Tokens, logits);
+    }
+}
+
+/// <summary>A single <c>nn.Linear</c> head: cls.seq_relationship, classifier, or one row pair of qa_outputs.</summary>
+internal sealed class LinearHead(LinearWeight linear)
+{
+    /// <summary>Output features (labels).</summary>
+    public int Labels => linear.OutFeatures;
+
+    /// <summary>Reads <c>{prefix}.weight</c> [labels, hidden] and bias, or returns null when absent.</summary>
+    public static LinearHead? TryLoad(IWeightSource weights, string prefix, int labels, int hidden)
+        => weights.Contains(prefix + ".weight") ? new LinearHead(WeightLoader.Linear(weights, prefix, labels, hidden)) : null;
+
+    /// <summary>
+    /// HF BertForQuestionAnswering's qa_outputs [2, hidden] split into its start row and end row, so each writes
+    /// its own [tokens] logits without a strided copy. Null when absent.
+    /// </summary>
+    public static (LinearHead Start, LinearHead End)? TryLoadQuestionAnswering(IWeightSource weights, int hidden)
+    {
+        if (!weights.Contains("qa_outputs.weight")) return null;
+        var w = weights.Get("qa_outputs.weight", [2, hidden]);
+        var b = weights.Get("qa_outputs.bias", [2]);
+        return (new LinearHead(LinearWeight.Create(w[..hidden], b[..1], 1, hidden)),
+            new LinearHead(LinearWeight.Create(w[hidden..], b[1..], 1, hidden)));
+    }
+
+    // x: [rows, hidden]; y: [rows, labels]
+    /// <summary>y = x·Wᵀ + b.</summary>
+    public void Forward(ReadOnlySpan<float> x, int rows, Span<float> y) => Gemm.Linear(x, linear, rows, y);
+}

@@ -1,0 +1,52 @@
+namespace Bert.Model;
+
+/// <summary>Checks a batch and its output spans against the configuration before any work is done.</summary>
+internal static class InputValidation
+{
+    /// <summary>Validates shapes and every id; returns batch·seq.</summary>
+    /// <exception cref="ArgumentException">A dimension, length or id is out of range.</exception>
+    public static int CheckInput(in BertInput input, BertConfig config)
+    {
+        int batch = input.BatchSize, seq = input.SequenceLength;
+        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(input), batch, "BatchSize must be at least 1.");
+        if (seq < 1) throw new ArgumentOutOfRangeException(nameof(input), seq, "SequenceLength must be at least 1.");
+        if (seq > config.MaxPositionEmbeddings)
+            throw new ArgumentException($"SequenceLength {seq} exceeds max_position_embeddings {config.MaxPositionEmbeddings}; truncate the input.", nameof(input));
+        long width = (long)batch * seq * Math.Max(config.HiddenSize, config.IntermediateSize);
+        if (width > Array.MaxLength)
+            throw new ArgumentException($"Batch {batch} × sequence {seq} is too large for one forward pass; split the batch.", nameof(input));
+        int tokens = batch * seq;
+        CheckLength(input.Ids.Length, tokens, "Ids", allowEmpty: false);
+        CheckLength(input.TypeIds.Length, tokens, "TypeIds", allowEmpty: true);
+        CheckLength(input.AttentionMask.Length, tokens, "AttentionMask", allowEmpty: true);
+        CheckRange(input.Ids, config.VocabSize, "Ids", "vocab_size");
+        CheckRange(input.TypeIds, config.TypeVocabSize, "TypeIds", "type_vocab_size");
+        CheckRange(input.AttentionMask, 2, "AttentionMask", "2 (values must be 0 or 1)");
+        return tokens;
+    }
+
+    /// <summary>Checks that a requested output has the exact length and that its head exists.</summary>
+    /// <exception cref="ArgumentException">The span's length is wrong.</exception>
+    /// <exception cref="InvalidOperationException">The checkpoint lacks the weights this output needs.</exception>
+    public static void CheckOutput(Span<float> span, long expected, string name, bool available, string missingWeights)
+    {
+        if (span.IsEmpty) return;
+        if (!available)
+            throw new InvalidOperationException($"{name} was requested but the checkpoint has no {missingWeights} weights.");
+        if (span.Length != expected)
+            throw new ArgumentException($"{name} has length {span.Length}, expected {expected}.", name);
+    }
+
+    private static void CheckLength(int actual, int tokens, string name, bool allowEmpty)
+    {
+        if (actual == tokens || (allowEmpty && actual == 0)) return;
+        throw new ArgumentException($"{name} has length {actual}, expected BatchSize × SequenceLength = {tokens}{(allowEmpty ? " (or 0)" : "")}.", name);
+    }
+
+    private static void CheckRange(ReadOnlySpan<int> values, int limit, string name, string limitName)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if ((uint)values[i] >= (uint)limit)
+                throw new ArgumentException($"{name}[{i}] = {values[i]} is outside [0, {limitName}) = [0, {limit}).", name);
+    }
+}
