@@ -14,7 +14,7 @@ internal static unsafe class KernelThreads
 {
     private static int s_busy; // 1 while a job runs; not a Monitor, because a Monitor is re-entrant for its owner
     private static readonly SemaphoreSlim Start = new(0);
-    private static readonly int WorkerCount = Math.Max(0, Math.Min(Environment.ProcessorCount, 64) - 1);
+    private static readonly int WorkerCount = Math.Max(0, ThreadsFromEnvironment() - 1);
     private static bool s_started;
 
     // The job being run (written by the thread that set s_busy, before workers are released).
@@ -65,6 +65,13 @@ internal static unsafe class KernelThreads
         {
             Volatile.Write(ref s_busy, 0);
         }
+    }
+
+    // BERT_KERNEL_THREADS (1..ProcessorCount) caps the threads, e.g. to leave cores to other work; default: all cores.
+    private static int ThreadsFromEnvironment()
+    {
+        int cores = Math.Min(Environment.ProcessorCount, 64);
+        return int.TryParse(Environment.GetEnvironmentVariable("BERT_KERNEL_THREADS"), out int n) && n >= 1 ? Math.Min(n, cores) : cores;
     }
 
     private static void RunTasks(int slot)
