@@ -19,7 +19,7 @@ internal static class HfConfigFile
             ["hidden_act"] = c.HiddenAct,
             ["hidden_dropout_prob"] = 0.1,
             ["hidden_size"] = c.HiddenSize,
-            ["initializer_range"] = WeightGenerator.InitializerRange,
+            ["initializer_range"] = options.InitializerRange,
             ["intermediate_size"] = c.IntermediateSize,
             ["layer_norm_eps"] = c.LayerNormEps, // float repr "1e-12", as Python prints the double 1e-12
             ["max_position_embeddings"] = c.MaxPositionEmbeddings,

@@ -46,6 +46,9 @@ public sealed record SyntheticOptions
     /// <summary>Expose <c>hidden_states.0</c> (embeddings) … <c>hidden_states.{layers}</c> as extra ONNX outputs [b,s,H]. Default false.</summary>
     public bool OnnxHiddenStates { get; init; }
 
+    /// <summary>σ of Linear weights and embeddings, N(0, σ²) as HF <c>_init_weights</c>; written as config.json <c>initializer_range</c>. Default 0.02.</summary>
+    public double InitializerRange { get; init; } = 0.02;
+
     /// <summary>σ of the LayerNorm perturbation: weight = 1 + N(0, σ²), bias = N(0, σ²). Default 0.1 (HF's init would be 0: 1 and 0).</summary>
     public double LayerNormStd { get; init; } = 0.1;
 
@@ -100,6 +103,7 @@ public sealed record SyntheticOptions
         if (c.PadTokenId < 0 || c.PadTokenId >= c.VocabSize) throw new ArgumentException("PadTokenId is outside the vocabulary.");
         if (c.HiddenAct is not ("gelu" or "gelu_new" or "gelu_pytorch_tanh" or "relu"))
             throw new ArgumentException($"hidden_act '{c.HiddenAct}' is not one of gelu, gelu_new, gelu_pytorch_tanh, relu.");
+        if (!(InitializerRange >= 0) || !(LayerNormStd >= 0) || !(BiasStd >= 0)) throw new ArgumentException("Standard deviations must be ≥ 0.");
         if (NumLabels < 1) throw new ArgumentException("NumLabels must be at least 1.");
         if (Shards < 1) throw new ArgumentException("Shards must be at least 1.");
     }

@@ -13,7 +13,7 @@ internal static class WeightGenerator
         if (init == TensorInit.Copy) init = source == "cls.predictions.bias" ? TensorInit.Bias : TensorInit.WordEmbedding;
         (double mean, double std) = init switch
         {
-            TensorInit.Weight or TensorInit.WordEmbedding => (0.0, InitializerRange),
+            TensorInit.Weight or TensorInit.WordEmbedding => (0.0, options.InitializerRange),
             TensorInit.Bias => (0.0, options.BiasStd),
             TensorInit.NormWeight => (1.0, options.LayerNormStd),
             _ => (0.0, options.LayerNormStd),
@@ -33,9 +33,6 @@ internal static class WeightGenerator
             values.AsSpan(config.PadTokenId * config.HiddenSize, config.HiddenSize).Clear(); // HF zeroes the padding_idx row
         return values;
     }
-
-    /// <summary>initializer_range of transformers' BertConfig (not part of <see cref="BertConfig"/>).</summary>
-    public const double InitializerRange = 0.02;
 
     private static void RoundToStoredType(Span<float> values, SafeTensorDType dtype)
     {

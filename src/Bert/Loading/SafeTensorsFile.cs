@@ -9,8 +9,10 @@ namespace Bert.Loading;
 /// F16 and BF16 tensors are widened to F32 once, on first use, and the result is kept.
 /// </summary>
 /// <remarks>
-/// The whole header is validated at <see cref="Open"/> (see the format notes on the type's members); tensor bytes are
-/// read lazily, so opening costs one header parse regardless of the file size. Thread-safe for concurrent reads.
+/// The whole header is validated at <see cref="Open"/> (header length ≤ 100 MB and within the file, valid UTF-8 JSON,
+/// known dtypes, <c>data_offsets</c> inside the data and not overlapping, byte counts equal to shape × dtype size);
+/// tensor bytes are read lazily, so opening costs one header parse whatever the file size. Thread-safe for concurrent reads.
+/// The file must not be truncated by another process while mapped (the OS would fault on the missing pages).
 /// </remarks>
 public sealed unsafe class SafeTensorsFile : IDisposable
 {
@@ -42,56 +44,63 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     /// <summary>Maps <paramref name="path"/> and validates its header.</summary>
     /// <param name="path">A <c>.safetensors</c> file.</param>
     /// <exception cref="BertFormatException">The file is missing, unreadable, truncated, or its header is invalid.</exception>
+    /// <exception cref="PlatformNotSupportedException">The CPU is big-endian.</exception>
     public static SafeTensorsFile Open(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         if (!BitConverter.IsLittleEndian)
             throw new PlatformNotSupportedException("safetensors data is little-endian; this library needs a little-endian CPU.");
-        return Map(path, FileLength(path));
+        if (!File.Exists(path)) throw new BertFormatException(path, null, "the file does not exist.");
+        FileStream? stream = null;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BertFormatException(path, null, $"the file cannot be read: {e.Message}", e);
+        }
+        return Map(path, stream);
     }
 
-    private static long FileLength(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new BertFormatException(path, null, "the file does not exist.");
-        if (info.Length < 8) SafeTensorsHeader.ReadLength([], info.Length, path); // throws: too short (an empty file cannot be mapped)
-        return info.Length;
-    }
-
-    private static SafeTensorsFile Map(string path, long length)
+    private static SafeTensorsFile Map(string path, FileStream stream)
     {
         MemoryMappedFile? map = null;
         MemoryMappedViewAccessor? view = null;
         bool acquired = false;
         try
         {
-            map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-            view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            // The length of the open handle is the length the map will have (an empty file cannot be mapped at all).
+            long length = stream.Length;
+            if (length < 8) SafeTensorsHeader.ReadLength([], length, path); // throws: too short
+            map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+            view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
             byte* start = null;
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
             acquired = true;
             start += view.PointerOffset;
-            var file = new ReadOnlySpan<byte>(start, 8);
-            long n = SafeTensorsHeader.ReadLength(file, length, path);
+            long n = SafeTensorsHeader.ReadLength(new ReadOnlySpan<byte>(start, 8), length, path);
             var header = SafeTensorsHeader.Parse(new ReadOnlySpan<byte>(start + 8, (int)n), length - 8 - n, path);
             return new SafeTensorsFile(path, map, view, start + 8 + n, header);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Release(map, view, acquired);
-            throw new BertFormatException(path, null, $"the file cannot be read: {e.Message}", e);
+            Release(map, view, acquired, stream);
+            throw new BertFormatException(path, null, $"the file cannot be mapped: {e.Message}", e);
         }
         catch
         {
-            Release(map, view, acquired);
+            Release(map, view, acquired, stream);
             throw;
         }
     }
 
-    private static void Release(MemoryMappedFile? map, MemoryMappedViewAccessor? view, bool acquired)
+    private static void Release(MemoryMappedFile? map, MemoryMappedViewAccessor? view, bool acquired, FileStream? stream = null)
     {
         if (acquired) view!.SafeMemoryMappedViewHandle.ReleasePointer();
         view?.Dispose();
-        map?.Dispose();
+        map?.Dispose(); // closes the stream once the map owns it
+        stream?.Dispose();
     }
 
     /// <summary>The elements of the tensor stored under exactly <paramref name="name"/>, as F32.</summary>
@@ -126,7 +135,7 @@ public sealed unsafe class SafeTensorsFile : IDisposable
 
     private static float[] Widen(SafeTensorDType type, byte* source, int count)
     {
-        var result = new float[count];
+        var result = GC.AllocateUninitializedArray<float>(count); // every element is written below: skip the zeroing pass
         // Unaligned element reads are fine here: TensorPrimitives and the copy use unaligned vector loads.
         switch (type)
         {
@@ -149,11 +158,12 @@ public sealed unsafe class SafeTensorsFile : IDisposable
     /// <summary>Throws <see cref="ObjectDisposedException"/> once the mapping is released.</summary>
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    /// <summary>Releases the mapping. Memory returned by <see cref="GetFloats"/> for mapped F32 tensors becomes invalid.</summary>
+    /// <summary>Releases the mapping and the widened arrays. Memory returned by <see cref="GetFloats"/> for mapped F32 tensors becomes invalid.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
         Release(_map, _view, acquired: true);
+        lock (_widened) _widened.Clear(); // arrays already handed out stay valid; the file no longer keeps them alive
     }
 }

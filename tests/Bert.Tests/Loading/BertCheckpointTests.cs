@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Bert.Loading;
 
@@ -40,6 +42,31 @@ public sealed class BertCheckpointTests : IDisposable
         AssertHoldsTinyWeights(checkpoint.Weights);
         Assert.Contains(rename("embeddings.LayerNorm.weight"), checkpoint.TensorNames);
         Assert.Equal(checkpoint.TensorNames.Order(StringComparer.Ordinal), checkpoint.TensorNames);
+    }
+
+    [Fact]
+    public void F32WeightsAreViewsOfTheMappingNotCopies()
+    {
+        // No second copy: the memory handed out is not array-backed, and asking twice gives the same address.
+        using var checkpoint = BertCheckpoint.Open(TinyCheckpoint.WriteFolder(_temp, "z", TinyCheckpoint.WithPrefix));
+        var first = checkpoint.Weights.Get("encoder.layer.1.output.dense.weight", [8, 12]);
+        var second = checkpoint.Weights.Get("encoder.layer.1.output.dense.weight", [8, 12]);
+        Assert.False(MemoryMarshal.TryGetArray(first, out _));
+        Assert.True(Unsafe.AreSame(in first.Span[0], in second.Span[0]));
+    }
+
+    [Fact]
+    public void ConcurrentGetsOfAHalfTensorWidenItOnce()
+    {
+        string folder = _temp.Folder("bf16");
+        File.WriteAllText(Path.Combine(folder, "config.json"), TinyCheckpoint.ConfigJson);
+        SafeTensorsWriter.WriteFile(Path.Combine(folder, "model.safetensors"), [("bert.pooler.dense.weight", [8, 8], new float[64])], SafeTensorDType.BF16);
+        using var checkpoint = BertCheckpoint.Open(folder);
+        var arrays = new float[]?[16];
+        Parallel.For(0, arrays.Length, i =>
+            arrays[i] = MemoryMarshal.TryGetArray(checkpoint.Weights.Get("pooler.dense.weight", [8, 8]), out var segment) ? segment.Array : null);
+        Assert.NotNull(arrays[0]);
+        Assert.All(arrays, a => Assert.Same(arrays[0], a));
     }
 
     [Fact]

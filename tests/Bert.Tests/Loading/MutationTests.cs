@@ -30,7 +30,7 @@ public sealed class MutationTests : IDisposable
         File.WriteAllText(Path.Combine(folder, "config.json"), """{"vocab_size": 6, "hidden_size": 4, "num_attention_heads": 2}""");
         string path = Path.Combine(folder, "model.safetensors");
         int failures = 0, successes = 0;
-        for (int trial = 0; trial < 400; trial++)
+        for (int trial = 0; trial < 600; trial++)
         {
             byte[] bytes = Mutate(valid, headerEnd, random);
             File.WriteAllBytes(path, bytes);
@@ -55,7 +55,7 @@ public sealed class MutationTests : IDisposable
     private static byte[] Mutate(byte[] valid, int headerEnd, Random random)
     {
         byte[] bytes = (byte[])valid.Clone();
-        switch (random.Next(5))
+        switch (random.Next(6))
         {
             case 0: return bytes[..random.Next(bytes.Length)];                                // truncate
             case 1: bytes[random.Next(8)] = (byte)random.Next(256); return bytes;              // header length
@@ -63,6 +63,11 @@ public sealed class MutationTests : IDisposable
             case 3:
                 // Overwrite a header byte with a JSON-significant character, which tends to keep the JSON valid-ish.
                 bytes[8 + random.Next(headerEnd - 8)] = (byte)"0123456789-[],{}\" eE."[random.Next(21)];
+                return bytes;
+            case 4:
+                // Change one digit of the header: offsets and shapes stay valid JSON but stop agreeing.
+                int[] digits = Enumerable.Range(8, headerEnd - 8).Where(i => char.IsAsciiDigit((char)bytes[i])).ToArray();
+                bytes[digits[random.Next(digits.Length)]] = (byte)('0' + random.Next(10));
                 return bytes;
             default:
                 for (int k = random.Next(1, 4); k > 0; k--) bytes[random.Next(bytes.Length)] ^= (byte)random.Next(1, 256);

@@ -88,13 +88,17 @@ internal static class NaiveKernels
         for (int i = 0; i < x.Length; i++) y[i] = (float)(0.5 * x[i] * (1 + Erf(x[i] / Math.Sqrt(2))));
     }
 
-    /// <summary>HF "gelu_new" / "gelu_pytorch_tanh": y = x/2 · (1 + tanh(√(2/π) · (x + 0.044715 x³))).</summary>
+    /// <summary>
+    /// HF "gelu_new" / "gelu_pytorch_tanh": y = x/2 · (1 + tanh(u)), u = √(2/π) · (x + 0.044715 x³), evaluated as the equal
+    /// x / (1 + exp(−2u)) because 1 + tanh(u) cancels catastrophically for x ≪ 0 even in double (1e-4 relative at x = −6).
+    /// </summary>
     public static void GeluTanh(ReadOnlySpan<float> x, Span<float> y)
     {
         for (int i = 0; i < x.Length; i++)
         {
             double v = x[i];
-            y[i] = (float)(0.5 * v * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))));
+            double u = Math.Sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v);
+            y[i] = (float)(v / (1 + Math.Exp(-2 * u)));
         }
     }
 

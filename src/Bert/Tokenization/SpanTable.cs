@@ -1,0 +1,93 @@
+using System.Runtime.CompilerServices;
+
+namespace Bert.Tokenization;
+
+/// <summary>
+/// Immutable open-addressing hash map from a char span to an id. Why not Dictionary&lt;string,int&gt;: WordPiece
+/// probes many substrings of a word, and this table is probed with a span and an incrementally computed hash, so no
+/// substring is ever allocated and no prefix ("##" + piece) is ever concatenated.
+/// </summary>
+internal sealed class SpanTable
+{
+    private readonly int[] _slots;          // entry index + 1, 0 = empty; length is a power of two
+    private readonly uint[] _hashes;        // per entry
+    private readonly int[] _starts;         // per entry: start in _chars
+    private readonly int[] _lengths;        // per entry
+    private readonly int[] _values;         // per entry
+    private readonly char[] _chars;         // all keys back to back
+    private readonly int _mask;
+    private readonly int _shift;            // 32 - log2(capacity)
+
+    /// <summary>Builds the table. Keys must be distinct.</summary>
+    public SpanTable(IReadOnlyList<(string Key, int Value)> entries)
+    {
+        int capacity = 16;
+        while (capacity < entries.Count * 2) capacity <<= 1;   // load factor <= 0.5 keeps probe chains short
+        _slots = new int[capacity];
+        _mask = capacity - 1;
+        _shift = 32 - System.Numerics.BitOperations.Log2((uint)capacity);
+        _hashes = new uint[entries.Count];
+        _starts = new int[entries.Count];
+        _lengths = new int[entries.Count];
+        _values = new int[entries.Count];
+        long total = 0;
+        foreach (var (key, _) in entries) total += key.Length;
+        _chars = new char[total];
+        int pos = 0;
+        for (int e = 0; e < entries.Count; e++)
+        {
+            var (key, value) = entries[e];
+            key.CopyTo(_chars.AsSpan(pos));
+            uint hash = Hash(key);
+            _hashes[e] = hash;
+            _starts[e] = pos;
+            _lengths[e] = key.Length;
+            _values[e] = value;
+            pos += key.Length;
+            MaxKeyLength = Math.Max(MaxKeyLength, key.Length);
+            int slot = Slot(hash);
+            while (_slots[slot] != 0) slot = (slot + 1) & _mask;
+            _slots[slot] = e + 1;
+        }
+    }
+
+    /// <summary>Length in chars of the longest key (no longer span can match).</summary>
+    public int MaxKeyLength { get; }
+
+    /// <summary>Hash of an empty key; extend with <see cref="Step"/>.</summary>
+    public const uint Seed = 2166136261;
+
+    /// <summary>One FNV-1a step: hash(key + c) = Step(hash(key), c).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Step(uint hash, char c) => (hash ^ c) * 16777619;
+
+    /// <summary>Hash of a whole key.</summary>
+    public static uint Hash(ReadOnlySpan<char> key)
+    {
+        uint h = Seed;
+        foreach (char c in key) h = Step(h, c);
+        return h;
+    }
+
+    /// <summary>Looks up <paramref name="key"/> whose <see cref="Hash"/> is <paramref name="hash"/>; -1 if absent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Find(ReadOnlySpan<char> key, uint hash)
+    {
+        int slot = Slot(hash);
+        while (true)
+        {
+            int e = _slots[slot] - 1;
+            if (e < 0) return -1;
+            if (_hashes[e] == hash && _lengths[e] == key.Length && key.SequenceEqual(_chars.AsSpan(_starts[e], key.Length)))
+                return _values[e];
+            slot = (slot + 1) & _mask;
+        }
+    }
+
+    /// <summary>Looks up <paramref name="key"/>; -1 if absent.</summary>
+    public int Find(ReadOnlySpan<char> key) => Find(key, Hash(key));
+
+    // Why Fibonacci hashing (top bits of h * 2^32/phi): FNV's low bits are weak for power-of-two tables.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Slot(uint h) => (int)((h * 0x9E3779B1u) >> _shift);
+}

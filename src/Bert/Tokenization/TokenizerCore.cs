@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.Text;
+
+namespace Bert.Tokenization;
+
+/// <summary>
+/// The whole text-to-ids pipeline of HF's slow BertTokenizer (<c>PreTrainedTokenizer.tokenize</c> +
+/// <c>BasicTokenizer</c> + <c>WordpieceTokenizer</c>), streaming tokens with original offsets into a sink.
+/// <para>
+/// The text is cut into chunks at whitespace and around CJK ideographs. A chunk of pure ASCII takes the fast path
+/// (table lookups, on-the-fly lower-casing; NFC and accent stripping are identities on ASCII). Any chunk with a
+/// non-ASCII char takes the exact path: <see cref="TextNormalizer"/> on the whole chunk, then punctuation splitting.
+/// Whole chunks, because NFC may join an ASCII char to what follows ("e\u0301" → "é", "&lt;\u0338" → "≮").
+/// </para>
+/// </summary>
+internal sealed partial class TokenizerCore
+{
+    private readonly WordPiece _wordPiece;
+    private readonly SpecialTokenMatcher _special;
+    private readonly CharKind[] _ascii;
+    private readonly SearchValues<char> _asciiChunkChars;   // ASCII chars that do not separate words
+    private readonly char[] _asciiFold = new char[128];     // lower-cased when lower-casing, else identity
+    private readonly int[] _asciiPunctuationIds = new int[128];
+    private readonly bool _lowerCase, _stripAccents, _chinese, _cleanText;
+    private readonly int _unkId;
+    private readonly bool _exactPathOnly;
+
+    public TokenizerCore(Vocabulary vocabulary, int unkId, SpecialTokenMatcher special, bool lowerCase, bool stripAccents,
+        bool tokenizeChineseChars, bool cleanText, int maxInputCharsPerWord, bool exactPathOnly = false)
+    {
+        _exactPathOnly = exactPathOnly;
+        _wordPiece = new WordPiece(vocabulary, unkId, maxInputCharsPerWord);
+        _special = special;
+        _unkId = unkId;
+        _lowerCase = lowerCase;
+        _stripAccents = stripAccents;
+        _chinese = tokenizeChineseChars;
+        _cleanText = cleanText;
+        _ascii = CharClass.AsciiTable(cleanText);
+        var chunkChars = new List<char>();
+        for (int c = 0; c < 128; c++)
+        {
+            if (_ascii[c] != CharKind.Space) chunkChars.Add((char)c);
+            _asciiFold[c] = lowerCase && c >= 'A' && c <= 'Z' ? (char)(c + 32) : (char)c;
+            _asciiPunctuationIds[c] = _ascii[c] == CharKind.Punctuation ? _wordPiece.SingleCharId((char)c) : unkId;
+        }
+        _asciiChunkChars = SearchValues.Create(chunkChars.ToArray());
+    }
+
+    /// <summary>Tokenises <paramref name="text"/>; offsets are indices into it. Returns false if the sink stopped early.</summary>
+    public bool Tokenize<TSink>(ReadOnlySpan<char> text, ref TSink sink) where TSink : ITokenSink, allows ref struct
+    {
+        var scratch = TokenizerScratch.Get(_wordPiece.MaxInputCharsPerWord);
+        try
+        {
+            int pos = 0;
+            while (pos < text.Length)
+            {
+                int at = _special.FindNext(text, pos, out int length, out int id);
+                int segmentEnd = at < 0 ? text.Length : at;
+                if (!TokenizeSegment(text[..segmentEnd], pos, scratch, ref sink)) return false;
+                if (at < 0) break;
+                if (!sink.Add(id, at, at + length)) return false;
+                pos = at + length;
+            }
+            return true;
+        }
+        finally
+        {
+            if (text.Length > 1 << 16) scratch.TrimLarge();
+        }
+    }
+
+    /// <summary>Text between special tokens: chunks at whitespace/CJK, each by the fast or the exact path.</summary>
+    private bool TokenizeSegment<TSink>(ReadOnlySpan<char> text, int i, TokenizerScratch scratch, ref TSink sink)
+        where TSink : ITokenSink, allows ref struct
+    {
+        while (i < text.Length)
+        {
+            char c = text[i];
+            if (c < 128 && !_exactPathOnly)
+            {
+                if (_ascii[c] == CharKind.Space) { i++; continue; }
+                int rel = text[i..].IndexOfAnyExcept(_asciiChunkChars);   // vectorised scan to the chunk's end
+                int end = rel < 0 ? text.Length : i + rel;
+                if (end == text.Length || text[end] < 128 || SeparatesAt(text, end))
+                {
+                    if (!AsciiChunk(text, i, end, scratch, ref sink)) return false;
+                    i = end;
+                    continue;
+                }
+            }
+            if (!ExactChunk(text, ref i, scratch, ref sink)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Whether the non-ASCII code point at <paramref name="i"/> ends a chunk (whitespace or CJK).</summary>
+    private bool SeparatesAt(ReadOnlySpan<char> text, int i)
+    {
+        var kind = CharClass.Classify(CodePointAt(text, i, out _), _cleanText, _chinese);
+        return kind is CharKind.Space or CharKind.Cjk;
+    }
+
+    /// <summary>Fast path: an ASCII chunk with no whitespace in [start, end).</summary>
+    private bool AsciiChunk<TSink>(ReadOnlySpan<char> text, int start, int end, TokenizerScratch scratch, ref TSink sink)
+        where TSink : ITokenSink, allows ref struct
+    {
+        var word = scratch.Word;
+        var starts = scratch.WordStarts;
+        var ends = scratch.WordEnds;
+        int n = 0, first = 0, last = 0;
+        uint hash = SpanTable.Seed;
+        for (int j = start; j < end; j++)
+        {
+            char c = text[j];
+            var kind = _ascii[c];
+            if (kind == CharKind.Word)
+            {
+                if (n < word.Length)
+                {
+                    char folded = _asciiFold[c];
+                    word[n] = folded;
+                    starts[n] = j;
+                    ends[n] = j + 1;
+                    hash = SpanTable.Step(hash, folded);
+                }
+                if (n == 0) first = j;
+                last = j;
+                n++;
+            }
+            else if (kind == CharKind.Punctuation)
+            {
+                if (n > 0 && !AsciiWord(n, first, last, hash, scratch, ref sink)) return false;
+                n = 0;
+                hash = SpanTable.Seed;
+                if (!sink.Add(_asciiPunctuationIds[c], j, j + 1)) return false;
+            }
+            // CharKind.Removed: dropped without splitting the word, as _clean_text does.
+        }
+        return n == 0 || AsciiWord(n, first, last, hash, scratch, ref sink);
+    }
+
+    private bool AsciiWord<TSink>(int n, int first, int last, uint hash, TokenizerScratch scratch, ref TSink sink)
+        where TSink : ITokenSink, allows ref struct
+    {
+        if (n > _wordPiece.MaxInputCharsPerWord) return sink.Add(_unkId, first, last + 1);
+        var word = scratch.Word.AsSpan(0, n);
+        int id = _wordPiece.WholeWordId(word, hash);
+        if (id >= 0) return sink.Add(id, first, last + 1);
+        return _wordPiece.Encode(word, n, scratch.WordStarts, scratch.WordEnds, scratch.Pieces, ref sink);
+    }
+
+    /// <summary>The code point at <paramref name="i"/> (a lone surrogate is returned as itself) and its UTF-16 width.</summary>
+    private static int CodePointAt(ReadOnlySpan<char> text, int i, out int width)
+    {
+        char c = text[i];
+        if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+        {
+            width = 2;
+            return char.ConvertToUtf32(c, text[i + 1]);
+        }
+        width = 1;
+        return c;
+    }
+}
