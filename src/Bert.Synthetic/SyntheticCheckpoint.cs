@@ -103,12 +103,14 @@ public sealed class SyntheticCheckpoint
                 writers.Add(new SafeTensorsWriter(Path.Combine(folder, shards.Files[s]), specs, metadata));
             }
             OnnxModelWriter? onnx = null;
+            HashSet<string>? onnxWeights = null;
             if (onnxPath is not null)
             {
+                var graph = BertOnnxGraph.Build(config, options);
+                onnxWeights = graph.Weights.Select(w => w.Name).ToHashSet();
                 onnxStream = new FileStream(onnxPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-                onnx = new OnnxModelWriter(onnxStream, BertOnnxGraph.Build(config, options), plan.Select(t => t.Name).ToList());
+                onnx = new OnnxModelWriter(onnxStream, graph, plan.Select(t => t.Name).ToList());
             }
-            var onnxWeights = onnx is null ? null : BertOnnxGraph.Build(config, options).Weights.Select(w => w.Name).ToHashSet();
             for (int i = 0; i < plan.Count; i++)
             {
                 float[] values = WeightGenerator.Generate(plan[i], config, options);

@@ -33,7 +33,7 @@ public static class KernelSweeps
     /// <summary>Gemm.Linear vs NaiveKernels.Linear: m around the tile heights and the small-m switch, k across KC blocks, n across panels and tasks.</summary>
     public static void Gemm(List<string> failures)
     {
-        int[] ms = [1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65];
+        int[] ms = [1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 71];
         int[] ks = [1, 3, 16, 17, 64, 129, 257];
         int[] ns = [1, 2, 7, 16, 47, 48, 49, 97, 130];
         int seed = 0;
@@ -44,6 +44,7 @@ public static class KernelSweeps
         CheckLinear(failures, 128, 768, 96, bias: true, seed++);  // BERT depth: 6 KC blocks
         CheckLinear(failures, 500, 20, 50, bias: true, seed++);   // more rows than one MC block
         CheckLinear(failures, 8, 768, 768, bias: true, seed++);   // the memory-bound shape, many tasks
+        CheckLinear(failures, 66, 300, 100, bias: true, seed++);  // just above the streaming path, k across KC blocks
     }
 
     private static void CheckLinear(List<string> failures, int m, int k, int n, bool bias, int seed)

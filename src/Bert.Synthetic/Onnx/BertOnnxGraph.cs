@@ -9,13 +9,14 @@ namespace Bert.Synthetic.Onnx;
 /// <remarks>
 /// Inputs <c>input_ids</c>, <c>attention_mask</c>, <c>token_type_ids</c>: int64 [batch, sequence]. Weights are
 /// initializers named with the canonical (bare) Hugging Face tensor names; Linear layers are
-/// <c>MatMul(x, Transpose(W)) + b</c>. Attention mask as HF: <c>(1 − mask) · float32.MinValue</c> added to
+/// <c>Gemm(x, W, b, transB=1)</c> = x·Wᵀ + b. Attention mask as HF: <c>(1 − mask) · float32.MinValue</c> added to
 /// <c>QKᵀ / √d</c> before Softmax.
 /// </remarks>
 internal sealed class BertOnnxGraph
 {
     private readonly OnnxGraph _g = new();
     private readonly BertConfig _c;
+    private readonly Dictionary<int, string> _tokenShapes = [];
 
     private BertOnnxGraph(BertConfig config) => _c = config;
 
@@ -82,13 +83,13 @@ internal sealed class BertOnnxGraph
                 break;
             case SyntheticHead.PreTraining:
                 MlmHead(x, options.Decoder, "prediction_logits");
-                Linear(pooled!, "cls.seq_relationship", 2, "seq_relationship_logits");
+                Linear(pooled!, "cls.seq_relationship", 2, "seq_relationship_logits", perToken: false);
                 break;
             case SyntheticHead.NextSentencePrediction:
-                Linear(pooled!, "cls.seq_relationship", 2, "logits");
+                Linear(pooled!, "cls.seq_relationship", 2, "logits", perToken: false);
                 break;
             case SyntheticHead.SequenceClassification:
-                Linear(pooled!, "classifier", options.NumLabels, "logits");
+                Linear(pooled!, "classifier", options.NumLabels, "logits", perToken: false);
                 break;
             case SyntheticHead.TokenClassification:
                 Linear(x, "classifier", options.NumLabels, "logits");
@@ -147,7 +148,7 @@ internal sealed class BertOnnxGraph
     private string Pooler(string x, string? output)
     {
         string first = _g.Node("Gather", [x, Scalar(0)], null, IntAttribute("axis", 1)); // [b, H]
-        string dense = Linear(first, "pooler.dense", _c.HiddenSize);
+        string dense = Linear(first, "pooler.dense", _c.HiddenSize, perToken: false);
         return _g.Node("Tanh", [dense], output);
     }
 
@@ -159,16 +160,32 @@ internal sealed class BertOnnxGraph
         string weight = decoder == MlmDecoderStorage.Untied
             ? _g.Weight("cls.predictions.decoder.weight", v, h)
             : _g.Weight("embeddings.word_embeddings.weight", v, h);
-        string product = _g.Node("MatMul", [t, _g.Node("Transpose", [weight], null, IntsAttribute("perm", 1, 0))]);
-        _g.Node("Add", [product, _g.Weight("cls.predictions.bias", v)], output);
+        Gemm(t, weight, _g.Weight("cls.predictions.bias", v), v, h, output, perToken: true);
     }
 
-    // nn.Linear: x · Wᵀ + b with W [out, in] as stored.
-    private string Linear(string x, string module, int outFeatures, string? output = null, int? inFeatures = null)
+    // nn.Linear: x · Wᵀ + b with W [out, in] as stored, as Gemm(transB=1) so that no transposed copy is needed
+    // (constant-folding Transpose nodes tripled ORT's session-creation time). Token inputs [b, s, in] are flattened.
+    private string Linear(string x, string module, int outFeatures, string? output = null, int? inFeatures = null, bool perToken = true)
     {
-        string w = _g.Weight(module + ".weight", outFeatures, inFeatures ?? _c.HiddenSize);
-        string product = _g.Node("MatMul", [x, _g.Node("Transpose", [w], null, IntsAttribute("perm", 1, 0))]);
-        return _g.Node("Add", [product, _g.Weight(module + ".bias", outFeatures)], output);
+        int inSize = inFeatures ?? _c.HiddenSize;
+        string w = _g.Weight(module + ".weight", outFeatures, inSize), bias = _g.Weight(module + ".bias", outFeatures);
+        return Gemm(x, w, bias, outFeatures, inSize, output, perToken);
+    }
+
+    private string Gemm(string x, string w, string bias, int outFeatures, int inFeatures, string? output, bool perToken)
+    {
+        if (!perToken) return _g.Node("Gemm", [x, w, bias], output, IntAttribute("transB", 1));
+        string rows = _g.Node("Reshape", [x, _g.Int64Constant([-1, inFeatures], [2])]);          // [b·s, in]
+        string product = _g.Node("Gemm", [rows, w, bias], null, IntAttribute("transB", 1));      // [b·s, out]
+        return _g.Node("Reshape", [product, TokenShape(outFeatures)], output);                   // [b, s, out]
+    }
+
+    // [b, s, width] as a shape tensor: Concat(Shape(input_ids), [width]).
+    private string TokenShape(int width)
+    {
+        if (!_tokenShapes.TryGetValue(width, out var shape))
+            _tokenShapes[width] = shape = _g.Node("Concat", [_g.Node("Shape", ["input_ids"]), _g.Int64Constant([width], [1])], null, IntAttribute("axis", 0));
+        return shape;
     }
 
     private string LayerNorm(string x, string module, string? output = null) =>

@@ -69,7 +69,7 @@ internal static unsafe class Attention
         float* edge = packedV + Align(RoundUp(d, nr) * seq);
 
         // scores[seq, seq] = Qₕ[seq, d] · Kₕ[seq, d]ᵀ
-        GemmPacking.PackTransposed(job.K + offset, hidden, seq, d, nr, packedK);
+        GemmPacked.PackTransposed(job.K + offset, hidden, seq, d, packedK);
         GemmPacked.MultiplyBlock(job.Q + offset, hidden, seq, packedK, d, seq, scores, seq, null, false, GemmActivation.None, edge);
 
         float scale = 1f / MathF.Sqrt(d);

@@ -8,12 +8,13 @@ namespace Bert.Kernels;
 /// NR columns) into a per-thread buffer, then sweeps all rows of x over them.
 /// </summary>
 /// <remarks>
-/// Block sizes (Zen 4: 32 KiB L1d, 1 MiB L2 per core): a packed panel KC×NR = 128×48 floats = 24 KiB stays in L1
-/// while the rows of x (MC×KC ≤ 240 KiB) stream from L2; the whole packed block KC×NC ≤ 96 KiB sits in L2.
+/// Block sizes (Zen 4: 32 KiB L1d, 1 MiB L2 per core): the packed block KC×NC ≤ 256×192 floats = 192 KiB and the
+/// rows of x (MC×KC ≤ 480 KiB) sit in L2; one panel (48 KiB) is swept by all row tiles in turn. KC = 128, 192 and
+/// 256 measured within noise of each other; 256 halves the reloads of y between k-slices.
 /// </remarks>
 internal static unsafe class GemmPacked
 {
-    private const int Kc = 128;
+    private const int Kc = 256;
     private const int Mc = 480; // multiple of both tile heights (8 and 6)
     private const int PanelsPerTaskMax = 4;
 
@@ -52,12 +53,20 @@ internal static unsafe class GemmPacked
             for (int pc = 0; pc < job.K; pc += Kc)
             {
                 int kc = Math.Min(Kc, job.K - pc);
-                GemmPacking.PackTransposed(job.W + (nint)j0 * job.K + pc, job.K, j1 - j0, kc, Nr, packed);
+                PackTransposed(job.W + (nint)j0 * job.K + pc, job.K, j1 - j0, kc, packed);
                 bool first = pc == 0, last = pc + kc == job.K;
                 MultiplyBlock(job.X + pc, job.K, job.M, packed, kc, j1 - j0, job.Y + j0, job.N,
                     first && job.Bias != null ? job.Bias + j0 : null, !first, last ? job.Activation : GemmActivation.None, edge);
             }
         }
+    }
+
+    // w: [cols, kc] rows ldw apart; dst: [⌈cols/Nr⌉, kc, Nr]
+    /// <summary>Packs rows of an nn.Linear-layout block as <see cref="MultiplyBlock"/>'s B (see <see cref="GemmPacking.PackTransposed"/>).</summary>
+    public static void PackTransposed(float* w, nint ldw, int cols, int kc, float* dst)
+    {
+        if (Use512 && GemmPackingAvx512.IsSupported) GemmPackingAvx512.PackTransposed48(w, ldw, cols, kc, dst);
+        else GemmPacking.PackTransposed(w, ldw, cols, kc, Nr, dst);
     }
 
     // a: [m, kc] rows lda apart; packed: ⌈n/Nr⌉ panels [kc, Nr]; c: [m, n] rows ldc apart; bias: [n] or null

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Bert.Kernels;
 
 /// <summary>Packs a block of w (nn.Linear [n, k] layout) into the transposed panels the micro-kernels read.</summary>
@@ -5,6 +7,7 @@ internal static unsafe class GemmPacking
 {
     // w: [cols, kc] rows ldw apart (a block of nn.Linear's [out, in]); dst: [⌈cols/nr⌉, kc, nr], padding columns zero
     /// <summary>dst[p, q, c] = w[p·nr + c, q]: panel p holds columns p·nr .. p·nr+nr−1 of wᵀ, one row of nr per q.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackTransposed(float* w, nint ldw, int cols, int kc, int nr, float* dst)
     {
         for (int p0 = 0; p0 < cols; p0 += nr, dst += (nint)kc * nr)
@@ -25,6 +28,7 @@ internal static unsafe class GemmPacking
 
     // v: [kc, cols] rows ldv apart (row-major B, e.g. V of one attention head); dst: [⌈cols/nr⌉, kc, nr], padding zero
     /// <summary>dst[p, q, c] = v[q, p·nr + c]: panel p holds columns p·nr .. p·nr+nr−1 of v.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackRows(float* v, nint ldv, int cols, int kc, int nr, float* dst)
     {
         for (int p0 = 0; p0 < cols; p0 += nr, dst += (nint)kc * nr)

@@ -1,10 +1,12 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Bert.Kernels;
 
 /// <summary>
-/// Memory-bound GEMM (m ≤ <see cref="Gemm.SmallM"/>): every row of w is read once, straight from its [out, in] layout,
-/// and dotted with all rows of x (which stay in L1/L2). No packing: at m = 8 packing would cost as much as the FLOPs.
+/// GEMM for m ≤ <see cref="Gemm.SmallM"/>: every group of 4 rows of w is read from memory once, straight from its
+/// [out, in] layout, and dotted with all rows of x (which stay in L1/L2). No packing: at m = 8 the weights are read
+/// once from DRAM and packing them would cost as much as the FLOPs.
 /// </summary>
 /// <remarks>Tiles of 4 rows of x × 4 rows of w keep 16 vector accumulators; each is summed horizontally once per k.</remarks>
 internal static unsafe class GemmSmallM
@@ -44,6 +46,7 @@ internal static unsafe class GemmSmallM
     }
 
     // x: 4 rows [4, k] (stride k); w: 4 rows [4, k] (stride k); y[r, c] = x_r · w_c, rows of y ldy apart
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot4x4(float* x, float* w, int k, float* y, nint ldy)
     {
         int v = Vector<float>.Count;
@@ -71,6 +74,7 @@ internal static unsafe class GemmSmallM
     }
 
     // x: one row [k]; w: 4 rows [4, k]; y[c] = x · w_c
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot1x4(float* x, float* w, int k, float* y)
     {
         int v = Vector<float>.Count;
@@ -87,6 +91,7 @@ internal static unsafe class GemmSmallM
         y[2] = Vector.Sum(a2) + Tail(x, w2, p, k); y[3] = Vector.Sum(a3) + Tail(x, w3, p, k);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Dot(float* x, float* w, int k)
     {
         int v = Vector<float>.Count;

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Bert.Kernels;
 
 /// <summary>
@@ -14,7 +16,7 @@ internal static unsafe class KernelThreads
 {
     private static int s_busy; // 1 while a job runs; not a Monitor, because a Monitor is re-entrant for its owner
     private static readonly SemaphoreSlim Start = new(0);
-    private static readonly int WorkerCount = Math.Max(0, Math.Min(Environment.ProcessorCount, 64) - 1);
+    private static readonly int WorkerCount = Math.Max(0, ThreadsFromEnvironment() - 1);
     private static bool s_started;
 
     // The job being run (written by the thread that set s_busy, before workers are released).
@@ -25,6 +27,7 @@ internal static unsafe class KernelThreads
     private static int s_doneTasks;
     private static bool s_jobOpen;     // a worker reads the job fields only while this is true (written after them)
     private static int s_activeWorkers; // workers between their check of s_jobOpen and leaving the job
+    private static int s_generation;    // jobs opened so far
 
     /// <summary>Threads that run a job: the caller plus the workers.</summary>
     public static int Concurrency => WorkerCount + 1;
@@ -51,6 +54,7 @@ internal static unsafe class KernelThreads
             s_doneTasks = 0;
             s_nextTask = 0;
             Volatile.Write(ref s_jobOpen, true);
+            Interlocked.Increment(ref s_generation); // wakes spinning workers; the release below wakes blocked ones
             Start.Release(Math.Min(WorkerCount, taskCount - 1));
             RunTasks(0);
             // Why wait on finished tasks rather than on released workers: a worker that wakes late (the cores are
@@ -65,6 +69,13 @@ internal static unsafe class KernelThreads
         {
             Volatile.Write(ref s_busy, 0);
         }
+    }
+
+    // BERT_KERNEL_THREADS (1..ProcessorCount) caps the threads, e.g. to leave cores to other work; default: all cores.
+    private static int ThreadsFromEnvironment()
+    {
+        int cores = Math.Min(Environment.ProcessorCount, 64);
+        return int.TryParse(Environment.GetEnvironmentVariable("BERT_KERNEL_THREADS"), out int n) && n >= 1 ? Math.Min(n, cores) : cores;
     }
 
     private static void RunTasks(int slot)
@@ -85,13 +96,19 @@ internal static unsafe class KernelThreads
         s_started = true;
     }
 
-    private static void WorkerLoop(object? slot)
+    private static void WorkerLoop(object? state)
     {
+        int slot = (int)state!, seen = 0;
         while (true)
         {
-            Start.Wait();
+            // Why spin first: a forward pass issues jobs back to back (~0.05–5 ms apart); waking a blocked thread
+            // costs tens of µs, a large share of a seq-8 GEMM. After ~50 µs without a job the worker blocks.
+            long deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 20_000;
+            while (Volatile.Read(ref s_generation) == seen && Stopwatch.GetTimestamp() < deadline) Thread.SpinWait(16);
+            if (Volatile.Read(ref s_generation) == seen) Start.Wait(); // releases are counted, so none is lost
+            seen = Volatile.Read(ref s_generation);
             Interlocked.Increment(ref s_activeWorkers);
-            if (Volatile.Read(ref s_jobOpen)) RunTasks((int)slot!); // kernels validate arguments before Run: bodies do not throw
+            if (Volatile.Read(ref s_jobOpen)) RunTasks(slot); // kernels validate arguments before Run: bodies do not throw
             Interlocked.Decrement(ref s_activeWorkers);
         }
     }

@@ -81,6 +81,8 @@ public sealed class BertConfigReaderTests
     [InlineData("""{"vocab_size": 3000000000}""", "vocab_size", "32-bit integer")]
     [InlineData("""{"layer_norm_eps": 0}""", "layer_norm_eps", "finite positive")]
     [InlineData("""{"layer_norm_eps": "1e-12"}""", "layer_norm_eps", "a number")]
+    [InlineData("""{"layer_norm_eps": 1e999}""", "layer_norm_eps", "finite positive")]
+    [InlineData("""{"layer_norm_eps": 1e-60}""", "layer_norm_eps", "finite positive")]
     [InlineData("""{"pad_token_id": 30522}""", "pad_token_id", "outside the vocabulary")]
     [InlineData("""{"pad_token_id": -1}""", "pad_token_id", "outside the vocabulary")]
     [InlineData("""{"id2label": {"x": "a"}}""", "id2label", "non-negative integer")]

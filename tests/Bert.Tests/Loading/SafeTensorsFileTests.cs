@@ -118,6 +118,19 @@ public sealed class SafeTensorsFileTests : IDisposable
     }
 
     [Fact]
+    public void OpensTheExampleFromTheSafetensorsDocumentation()
+    {
+        // Bytes of the doc example in huggingface/safetensors (tensor.rs, SafeTensors::deserialize): N = 0x3C, an I32 [2, 2], 16 zero bytes.
+        byte[] bytes = [0x3C, 0, 0, 0, 0, 0, 0, 0, .. "{\"test\":{\"dtype\":\"I32\",\"shape\":[2,2],\"data_offsets\":[0,16]}}"u8, .. new byte[16]];
+        string path = _temp.File("doc.safetensors");
+        File.WriteAllBytes(path, bytes);
+        using var file = SafeTensorsFile.Open(path);
+        var info = Assert.Single(file.Tensors.Values);
+        Assert.Equal(("test", "I32", 4L, 0L, 16L), (info.Name, info.DType, info.ElementCount, info.DataBegin, info.DataEnd));
+        Assert.Null(info.FloatType);
+    }
+
+    [Fact]
     public void UseAfterDisposeThrowsInsteadOfReadingUnmappedMemory()
     {
         var file = SafeTensorsFile.Open(Write(new SafeTensorsBytes().F32("a", [2], [1f, 2f])));

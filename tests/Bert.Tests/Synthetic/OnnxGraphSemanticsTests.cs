@@ -1,3 +1,4 @@
+using Bert.Loading;
 using Bert.Synthetic;
 using Microsoft.ML.OnnxRuntime;
 
@@ -40,10 +41,13 @@ public sealed class OnnxGraphSemanticsTests : IDisposable
     [InlineData(SyntheticHead.SequenceClassification, "gelu")]
     [InlineData(SyntheticHead.TokenClassification, "gelu")]
     [InlineData(SyntheticHead.QuestionAnswering, "gelu")]
-    public void OnnxRuntimeMatchesAPlainDoublePrecisionBert(SyntheticHead head, string act)
+    [InlineData(SyntheticHead.MaskedLM, "gelu", SafeTensorDType.BF16)] // the graph holds the widened bf16 values
+    [InlineData(SyntheticHead.MaskedLM, "gelu", SafeTensorDType.F16, MlmDecoderStorage.Untied)]
+    public void OnnxRuntimeMatchesAPlainDoublePrecisionBert(SyntheticHead head, string act,
+        SafeTensorDType dtype = SafeTensorDType.F32, MlmDecoderStorage decoder = MlmDecoderStorage.Tied)
     {
-        var options = Small(head, act);
-        var checkpoint = SyntheticCheckpoint.Create(Path.Combine(_dir, $"{head}-{act}"), options);
+        var options = Small(head, act) with { DType = dtype, Decoder = decoder };
+        var checkpoint = SyntheticCheckpoint.Create(Path.Combine(_dir, $"{head}-{act}-{dtype}-{decoder}"), options);
         var reference = new PlainBert(options);
         using var session = new InferenceSession(checkpoint.OnnxPath!);
         using var results = session.Run(OnnxHeadsTests.Inputs(Ids, Mask, Types, 2, 5));
