@@ -107,9 +107,8 @@ internal sealed partial class TokenizerCore
         where TSink : ITokenSink, allows ref struct
     {
         var word = scratch.Word;
-        var starts = scratch.WordStarts;
-        var ends = scratch.WordEnds;
-        int n = 0, first = 0, last = 0;
+        int n = 0, first = 0;
+        bool removed = false;   // a dropped control char inside the word: offsets are then rebuilt by a rescan
         uint hash = SpanTable.Seed;
         for (int j = start; j < end; j++)
         {
@@ -121,34 +120,52 @@ internal sealed partial class TokenizerCore
                 {
                     char folded = _asciiFold[c];
                     word[n] = folded;
-                    starts[n] = j;
-                    ends[n] = j + 1;
                     hash = SpanTable.Step(hash, folded);
                 }
                 if (n == 0) first = j;
-                last = j;
                 n++;
             }
             else if (kind == CharKind.Punctuation)
             {
-                if (n > 0 && !AsciiWord(n, first, last, hash, scratch, ref sink)) return false;
+                if (n > 0 && !AsciiWord(text, n, first, j, removed, hash, scratch, ref sink)) return false;
                 n = 0;
+                removed = false;
                 hash = SpanTable.Seed;
                 if (!sink.Add(_asciiPunctuationIds[c], j, j + 1)) return false;
             }
-            // CharKind.Removed: dropped without splitting the word, as _clean_text does.
+            else if (n > 0)
+            {
+                removed = true;   // CharKind.Removed: dropped without splitting the word, as _clean_text does
+            }
         }
-        return n == 0 || AsciiWord(n, first, last, hash, scratch, ref sink);
+        return n == 0 || AsciiWord(text, n, first, end, removed, hash, scratch, ref sink);
     }
 
-    private bool AsciiWord<TSink>(int n, int first, int last, uint hash, TokenizerScratch scratch, ref TSink sink)
-        where TSink : ITokenSink, allows ref struct
+    /// <summary>One ASCII word of <paramref name="n"/> chars starting at <paramref name="first"/> and ending before <paramref name="limit"/>.</summary>
+    private bool AsciiWord<TSink>(ReadOnlySpan<char> text, int n, int first, int limit, bool removed, uint hash,
+        TokenizerScratch scratch, ref TSink sink) where TSink : ITokenSink, allows ref struct
     {
+        int last = first + n - 1;
+        if (removed)
+        {
+            last = limit - 1;
+            while (_ascii[text[last]] != CharKind.Word) last--;
+        }
         if (n > _wordPiece.MaxInputCharsPerWord) return sink.Add(_unkId, first, last + 1);
         var word = scratch.Word.AsSpan(0, n);
         int id = _wordPiece.WholeWordId(word, hash);
         if (id >= 0) return sink.Add(id, first, last + 1);
-        return _wordPiece.Encode(word, n, scratch.WordStarts, scratch.WordEnds, scratch.Pieces, ref sink);
+        // Why only now: most words are whole tokens, so the per-char offsets are built only for words that split.
+        var starts = scratch.WordStarts;
+        var ends = scratch.WordEnds;
+        for (int j = first, k = 0; k < n; j++)
+        {
+            if (_ascii[text[j]] != CharKind.Word) continue;
+            starts[k] = j;
+            ends[k] = j + 1;
+            k++;
+        }
+        return _wordPiece.Encode(word, n, starts, ends, scratch.Pieces, ref sink);
     }
 
     /// <summary>The code point at <paramref name="i"/> (a lone surrogate is returned as itself) and its UTF-16 width.</summary>

@@ -181,6 +181,20 @@ public sealed class SyntheticCheckpointTests : IDisposable
         Assert.Equal(("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"), (vocab[0], vocab[100], vocab[101], vocab[102], vocab[103]));
     }
 
+    [Fact]
+    public void InvalidOptionsAreRejectedBeforeAnythingIsWritten()
+    {
+        string folder = Path.Combine(_dir, "never");
+        var tiny = SyntheticPresets.Tiny;
+        Assert.Throws<ArgumentException>(() => SyntheticCheckpoint.Create(folder, new SyntheticOptions { Config = tiny with { NumAttentionHeads = 3 } }));
+        Assert.Throws<ArgumentException>(() => SyntheticCheckpoint.Create(folder, new SyntheticOptions { Config = tiny with { HiddenAct = "swish" } }));
+        Assert.Throws<ArgumentException>(() => SyntheticCheckpoint.Create(folder, new SyntheticOptions { Shards = 1000 }));
+        // 600 000 × 1024 F32 word embeddings alone are 2.46 GB: beyond protobuf's 2 GiB (checked before generating anything).
+        Assert.Throws<ArgumentException>(() => SyntheticCheckpoint.Create(folder,
+            new SyntheticOptions { Config = SyntheticPresets.Large with { VocabSize = 600_000, NumHiddenLayers = 0 }, WriteOnnx = true }));
+        Assert.False(Directory.Exists(folder));
+    }
+
     internal sealed record Stored(string DType, int[] Shape, float[] Values);
 
     // Independent of the library: u64 LE header length, JSON header, data widened from F32/F16/BF16.
