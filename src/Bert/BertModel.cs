@@ -1,6 +1,7 @@
 using Bert.Kernels;
 using Bert.Loading;
 using Bert.Model;
+using Bert.Tokenization;
 
 namespace Bert;
 
@@ -11,7 +12,7 @@ namespace Bert;
 /// <remarks>
 /// <para><see cref="Forward"/> is the span-based core: the caller passes a tokenized, right-padded batch and the spans to
 /// fill (see <see cref="BertOutputs"/>); it allocates nothing once the workspace has grown to the largest batch seen.
-/// <c>Encode</c> and <c>Classify</c> are conveniences for one text that
+/// <see cref="Encode(string, BertPooling)"/> and <see cref="Classify(string)"/> are conveniences for one text that
 /// tokenize and return new arrays.</para>
 /// <para>Thread safety: one forward pass runs at a time per instance; concurrent calls are serialized by a lock because
 /// they share one workspace. Use one instance per thread for parallel inference (weights are memory-mapped, so the
@@ -32,7 +33,8 @@ public sealed partial class BertModel : IDisposable
     }
 
     /// <summary>
-    /// Opens a Hugging Face checkpoint folder: <c>config.json</c> and <c>model.safetensors</c> (or its shards), memory-mapped.
+    /// Opens a Hugging Face checkpoint folder: <c>config.json</c> and <c>model.safetensors</c> (or its shards), memory-mapped,
+    /// and the tokenizer (<c>tokenizer.json</c>, else <c>vocab.txt</c>, with <c>tokenizer_config.json</c>) when present.
     /// </summary>
     /// <param name="folder">The checkpoint folder.</param>
     /// <returns>The model; dispose it to unmap the weights.</returns>
@@ -47,7 +49,8 @@ public sealed partial class BertModel : IDisposable
         var checkpoint = BertCheckpoint.Open(folder);
         try
         {
-            return new BertModel(new BertNetwork(checkpoint.Config, checkpoint.Weights), checkpoint);
+            var tokenizer = TryLoadTokenizer(folder);
+            return new BertModel(new BertNetwork(checkpoint.Config, checkpoint.Weights), checkpoint) { Tokenizer = tokenizer };
         }
         catch
         {
@@ -61,13 +64,14 @@ public sealed partial class BertModel : IDisposable
     /// </summary>
     /// <param name="config">The architecture.</param>
     /// <param name="weights">Tensors named as Hugging Face writes them.</param>
+    /// <param name="tokenizer">Tokenizer for the text methods, or null.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="BertFormatException">A required tensor is missing or misshapen, or the configuration is unsupported.</exception>
-    public static BertModel FromWeights(BertConfig config, IWeightSource weights)
+    public static BertModel FromWeights(BertConfig config, IWeightSource weights, BertTokenizer? tokenizer = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(weights);
-        return new BertModel(new BertNetwork(config, weights), null);
+        return new BertModel(new BertNetwork(config, weights), null) { Tokenizer = tokenizer };
     }
 
     /// <summary>The architecture (config.json).</summary>

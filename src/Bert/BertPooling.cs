@@ -1,6 +1,6 @@
 namespace Bert;
 
-/// <summary>How <c>BertModel.Encode</c> reduces the token vectors of a text to one vector.</summary>
+/// <summary>How <see cref="BertModel.Encode(string, BertPooling)"/> reduces the token vectors of a text to one vector.</summary>
 public enum BertPooling
 {
     /// <summary>
