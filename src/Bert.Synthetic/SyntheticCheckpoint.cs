@@ -51,21 +51,26 @@ public sealed class SyntheticCheckpoint
     /// <param name="folder">Destination folder.</param>
     /// <param name="options">What to write; see <see cref="SyntheticOptions"/> for defaults.</param>
     /// <returns>A description of what was written.</returns>
-    /// <exception cref="ArgumentException">The options describe no valid BERT (e.g. heads do not divide hidden size).</exception>
+    /// <exception cref="ArgumentException">The options describe no valid BERT (e.g. heads do not divide hidden size), more shards
+    /// than tensors, or an ONNX graph above protobuf's 2 GiB limit. Nothing is written then.</exception>
     /// <exception cref="IOException">A file cannot be written.</exception>
     public static SyntheticCheckpoint Create(string folder, SyntheticOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var config = options.EffectiveConfig();
+        var plan = TensorPlan.For(config, options);
+        var shards = ShardFiles.Split(plan, options);
+        var graph = options.WriteOnnx ? BertOnnxGraph.Build(config, options) : null;
+        // A protobuf message cannot exceed 2 GiB; refuse before writing anything (BERT-Large F32 is 1.34 GB).
+        if (graph is not null && graph.Weights.Sum(w => 4L * w.Shape.Aggregate(1L, (a, d) => a * d)) > 2_000_000_000)
+            throw new ArgumentException("The ONNX graph of this model would exceed protobuf's 2 GiB limit; create it without WriteOnnx.");
+
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "config.json"), HfConfigFile.Serialize(config, options));
         TokenizerFiles.Write(folder, config, options.WriteTokenizerJson);
-
-        var plan = TensorPlan.For(config, options);
-        var shards = ShardFiles.Split(plan, options);
-        string? onnxPath = options.WriteOnnx ? Path.Combine(folder, "model.onnx") : null;
-        WriteWeights(folder, config, options, plan, shards, onnxPath);
+        string? onnxPath = graph is null ? null : Path.Combine(folder, "model.onnx");
+        WriteWeights(folder, config, options, plan, shards, graph, onnxPath);
         if (shards.Files.Count > 1) ShardFiles.WriteIndex(folder, plan, shards, options);
 
         return new SyntheticCheckpoint(Path.GetFullPath(folder), config, options,
@@ -89,7 +94,7 @@ public sealed class SyntheticCheckpoint
     }
 
     private static void WriteWeights(string folder, BertConfig config, SyntheticOptions options, List<PlannedTensor> plan,
-        ShardFiles.Layout shards, string? onnxPath)
+        ShardFiles.Layout shards, OnnxGraph? graph, string? onnxPath)
     {
         var metadata = new Dictionary<string, string> { ["format"] = "pt" }; // what transformers' save_pretrained writes
         var writers = new List<SafeTensorsWriter>();
@@ -103,12 +108,13 @@ public sealed class SyntheticCheckpoint
                 writers.Add(new SafeTensorsWriter(Path.Combine(folder, shards.Files[s]), specs, metadata));
             }
             OnnxModelWriter? onnx = null;
-            if (onnxPath is not null)
+            HashSet<string>? onnxWeights = null;
+            if (graph is not null && onnxPath is not null)
             {
+                onnxWeights = graph.Weights.Select(w => w.Name).ToHashSet();
                 onnxStream = new FileStream(onnxPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-                onnx = new OnnxModelWriter(onnxStream, BertOnnxGraph.Build(config, options), plan.Select(t => t.Name).ToList());
+                onnx = new OnnxModelWriter(onnxStream, graph, plan.Select(t => t.Name).ToList());
             }
-            var onnxWeights = onnx is null ? null : BertOnnxGraph.Build(config, options).Weights.Select(w => w.Name).ToHashSet();
             for (int i = 0; i < plan.Count; i++)
             {
                 float[] values = WeightGenerator.Generate(plan[i], config, options);

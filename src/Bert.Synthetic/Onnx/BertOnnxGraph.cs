@@ -128,11 +128,10 @@ internal sealed class BertOnnxGraph
     // BertLayer: BertAttention (self-attention, BertSelfOutput) → BertIntermediate → BertOutput.
     private string Layer(string x, string mask, string p, string? output)
     {
-        int h = _c.HiddenSize, heads = _c.NumAttentionHeads, d = _c.HeadSize;
-        string toHeads = _g.Int64Constant([0, 0, heads, d], [4]);
-        string q = _g.Node("Transpose", [_g.Node("Reshape", [Linear(x, p + "attention.self.query", h), toHeads])], null, IntsAttribute("perm", 0, 2, 1, 3));
-        string kT = _g.Node("Transpose", [_g.Node("Reshape", [Linear(x, p + "attention.self.key", h), toHeads])], null, IntsAttribute("perm", 0, 2, 3, 1));
-        string v = _g.Node("Transpose", [_g.Node("Reshape", [Linear(x, p + "attention.self.value", h), toHeads])], null, IntsAttribute("perm", 0, 2, 1, 3));
+        int h = _c.HiddenSize, d = _c.HeadSize;
+        string q = SplitHeads(x, p + "attention.self.query", 0, 2, 1, 3);   // [b, nh, s, d]
+        string kT = SplitHeads(x, p + "attention.self.key", 0, 2, 3, 1);   // [b, nh, d, s], so QKᵀ is a plain MatMul
+        string v = SplitHeads(x, p + "attention.self.value", 0, 2, 1, 3);  // [b, nh, s, d]
         string scores = _g.Node("Div", [_g.Node("MatMul", [q, kT]), _g.FloatScalar((float)Math.Sqrt(d))]); // [b, nh, s, s]
         string probs = _g.Node("Softmax", [_g.Node("Add", [scores, mask])], null, IntAttribute("axis", -1));
         string context = _g.Node("Transpose", [_g.Node("MatMul", [probs, v])], null, IntsAttribute("perm", 0, 2, 1, 3));
@@ -142,6 +141,13 @@ internal sealed class BertOnnxGraph
         string intermediate = Activation(Linear(attention, p + "intermediate.dense", _c.IntermediateSize));
         string ffn = Linear(intermediate, p + "output.dense", h, null, _c.IntermediateSize);
         return LayerNorm(_g.Node("Add", [ffn, attention]), p + "output.LayerNorm", output);
+    }
+
+    // transpose_for_scores: Linear → [b, s, nh, d] → permuted.
+    private string SplitHeads(string x, string module, params long[] perm)
+    {
+        string split = _g.Node("Reshape", [Linear(x, module, _c.HiddenSize), _g.Int64Constant([0, 0, _c.NumAttentionHeads, _c.HeadSize], [4])]);
+        return _g.Node("Transpose", [split], null, IntsAttribute("perm", perm));
     }
 
     // BertPooler: tanh(dense(h[:, 0])).

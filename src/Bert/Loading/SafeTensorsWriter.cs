@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -173,23 +174,23 @@ public sealed class SafeTensorsWriter : IDisposable
         }
     }
 
-    // values[n] -> destination[n * size(dtype)], little-endian.
+    // values[n] -> destination[n * size(dtype)], little-endian (the type test is hoisted out of the element loops).
     private static void EncodeLittleEndian(ReadOnlySpan<float> values, SafeTensorDType dtype, Span<byte> destination)
     {
-        for (int n = 0; n < values.Length; n++)
+        if (dtype == SafeTensorDType.F32)
         {
-            switch (dtype)
-            {
-                case SafeTensorDType.F32:
-                    BinaryPrimitives.WriteSingleLittleEndian(destination.Slice(4 * n), values[n]);
-                    break;
-                case SafeTensorDType.F16:
-                    BinaryPrimitives.WriteHalfLittleEndian(destination.Slice(2 * n), (Half)values[n]);
-                    break;
-                default:
-                    BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(2 * n), ToBFloat16Bits(values[n]));
-                    break;
-            }
+            for (int n = 0; n < values.Length; n++) BinaryPrimitives.WriteSingleLittleEndian(destination.Slice(4 * n), values[n]);
+        }
+        else if (dtype == SafeTensorDType.F16)
+        {
+            var halves = MemoryMarshal.Cast<byte, Half>(destination[..(2 * values.Length)]);
+            TensorPrimitives.ConvertToHalf(values, halves); // IEEE round-to-nearest-even, vectorized
+            if (!BitConverter.IsLittleEndian)
+                for (int n = 0; n < values.Length; n++) BinaryPrimitives.WriteHalfLittleEndian(destination.Slice(2 * n), halves[n]);
+        }
+        else
+        {
+            for (int n = 0; n < values.Length; n++) BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(2 * n), ToBFloat16Bits(values[n]));
         }
     }
 

@@ -14,8 +14,7 @@ internal sealed class BertIntermediate(LinearWeight dense, HiddenActivationKind 
     /// <summary>y = act(x·Wᵀ + b).</summary>
     public void Forward(ReadOnlySpan<float> x, int tokens, Span<float> y)
     {
-        Gemm.Linear(x, dense, tokens, y);
-        HiddenActivation.Apply(activation, y, y);
+        Gemm.Linear(x, dense, tokens, y, HiddenActivation.ToGemm(activation));
     }
 }
 

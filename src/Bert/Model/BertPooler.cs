@@ -16,7 +16,6 @@ internal sealed class BertPooler(LinearWeight dense)
     public void Forward(Workspace ws)
     {
         Embedding.Gather(ws.Hidden, dense.InFeatures, ws.ClsRowIds, ws.ClsRows);
-        Gemm.Linear(ws.ClsRows, dense, ws.Batch, ws.Pooled);
-        Activations.Tanh(ws.Pooled, ws.Pooled);
+        Gemm.Linear(ws.ClsRows, dense, ws.Batch, ws.Pooled, GemmActivation.Tanh);
     }
 }

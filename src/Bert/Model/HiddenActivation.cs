@@ -29,14 +29,11 @@ internal static class HiddenActivation
             $"Unsupported activation '{name}'; expected gelu, gelu_new, gelu_pytorch_tanh or relu."),
     };
 
-    /// <summary>y = act(x); y may alias x.</summary>
-    public static void Apply(HiddenActivationKind kind, ReadOnlySpan<float> x, Span<float> y)
+    /// <summary>The same function fused into the GEMM epilogue (applied while the output tile is still in registers).</summary>
+    public static GemmActivation ToGemm(HiddenActivationKind kind) => kind switch
     {
-        switch (kind)
-        {
-            case HiddenActivationKind.Gelu: Activations.Gelu(x, y); break;
-            case HiddenActivationKind.GeluTanh: Activations.GeluTanh(x, y); break;
-            default: Activations.Relu(x, y); break;
-        }
-    }
+        HiddenActivationKind.Gelu => GemmActivation.Gelu,
+        HiddenActivationKind.GeluTanh => GemmActivation.GeluTanh,
+        _ => GemmActivation.Relu,
+    };
 }

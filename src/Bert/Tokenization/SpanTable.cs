@@ -10,10 +10,7 @@ namespace Bert.Tokenization;
 internal sealed class SpanTable
 {
     private readonly int[] _slots;          // entry index + 1, 0 = empty; length is a power of two
-    private readonly uint[] _hashes;        // per entry
-    private readonly int[] _starts;         // per entry: start in _chars
-    private readonly int[] _lengths;        // per entry
-    private readonly int[] _values;         // per entry
+    private readonly Entry[] _entries;      // why one struct array: a probe touches one cache line, not four
     private readonly char[] _chars;         // all keys back to back
     private readonly int _mask;
     private readonly int _shift;            // 32 - log2(capacity)
@@ -26,10 +23,7 @@ internal sealed class SpanTable
         _slots = new int[capacity];
         _mask = capacity - 1;
         _shift = 32 - System.Numerics.BitOperations.Log2((uint)capacity);
-        _hashes = new uint[entries.Count];
-        _starts = new int[entries.Count];
-        _lengths = new int[entries.Count];
-        _values = new int[entries.Count];
+        _entries = new Entry[entries.Count];
         long total = 0;
         foreach (var (key, _) in entries) total += key.Length;
         _chars = new char[total];
@@ -39,10 +33,7 @@ internal sealed class SpanTable
             var (key, value) = entries[e];
             key.CopyTo(_chars.AsSpan(pos));
             uint hash = Hash(key);
-            _hashes[e] = hash;
-            _starts[e] = pos;
-            _lengths[e] = key.Length;
-            _values[e] = value;
+            _entries[e] = new Entry(hash, pos, key.Length, value);
             pos += key.Length;
             MaxKeyLength = Math.Max(MaxKeyLength, key.Length);
             int slot = Slot(hash);
@@ -78,14 +69,17 @@ internal sealed class SpanTable
         {
             int e = _slots[slot] - 1;
             if (e < 0) return -1;
-            if (_hashes[e] == hash && _lengths[e] == key.Length && key.SequenceEqual(_chars.AsSpan(_starts[e], key.Length)))
-                return _values[e];
+            ref readonly var entry = ref _entries[e];
+            if (entry.Hash == hash && entry.Length == key.Length && key.SequenceEqual(_chars.AsSpan(entry.Start, key.Length)))
+                return entry.Value;
             slot = (slot + 1) & _mask;
         }
     }
 
     /// <summary>Looks up <paramref name="key"/>; -1 if absent.</summary>
     public int Find(ReadOnlySpan<char> key) => Find(key, Hash(key));
+
+    private readonly record struct Entry(uint Hash, int Start, int Length, int Value);
 
     // Why Fibonacci hashing (top bits of h * 2^32/phi): FNV's low bits are weak for power-of-two tables.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

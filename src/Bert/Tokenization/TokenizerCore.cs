@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 
 namespace Bert.Tokenization;
@@ -18,7 +17,6 @@ internal sealed partial class TokenizerCore
     private readonly WordPiece _wordPiece;
     private readonly SpecialTokenMatcher _special;
     private readonly CharKind[] _ascii;
-    private readonly SearchValues<char> _asciiChunkChars;   // ASCII chars that do not separate words
     private readonly char[] _asciiFold = new char[128];     // lower-cased when lower-casing, else identity
     private readonly int[] _asciiPunctuationIds = new int[128];
     private readonly bool _lowerCase, _stripAccents, _chinese, _cleanText;
@@ -37,14 +35,11 @@ internal sealed partial class TokenizerCore
         _chinese = tokenizeChineseChars;
         _cleanText = cleanText;
         _ascii = CharClass.AsciiTable(cleanText);
-        var chunkChars = new List<char>();
         for (int c = 0; c < 128; c++)
         {
-            if (_ascii[c] != CharKind.Space) chunkChars.Add((char)c);
             _asciiFold[c] = lowerCase && c >= 'A' && c <= 'Z' ? (char)(c + 32) : (char)c;
             _asciiPunctuationIds[c] = _ascii[c] == CharKind.Punctuation ? _wordPiece.SingleCharId((char)c) : unkId;
         }
-        _asciiChunkChars = SearchValues.Create(chunkChars.ToArray());
     }
 
     /// <summary>Tokenises <paramref name="text"/>; offsets are indices into it. Returns false if the sink stopped early.</summary>
@@ -81,8 +76,9 @@ internal sealed partial class TokenizerCore
             if (c < 128 && !_exactPathOnly)
             {
                 if (_ascii[c] == CharKind.Space) { i++; continue; }
-                int rel = text[i..].IndexOfAnyExcept(_asciiChunkChars);   // vectorised scan to the chunk's end
-                int end = rel < 0 ? text.Length : i + rel;
+                // Why scalar: English chunks are a few chars long, shorter than a vector's setup cost.
+                int end = i + 1;
+                while (end < text.Length && text[end] is var d && d < 128 && _ascii[d] != CharKind.Space) end++;
                 if (end == text.Length || text[end] < 128 || SeparatesAt(text, end))
                 {
                     if (!AsciiChunk(text, i, end, scratch, ref sink)) return false;
@@ -107,9 +103,8 @@ internal sealed partial class TokenizerCore
         where TSink : ITokenSink, allows ref struct
     {
         var word = scratch.Word;
-        var starts = scratch.WordStarts;
-        var ends = scratch.WordEnds;
-        int n = 0, first = 0, last = 0;
+        int n = 0, first = 0;
+        bool removed = false;   // a dropped control char inside the word: offsets are then rebuilt by a rescan
         uint hash = SpanTable.Seed;
         for (int j = start; j < end; j++)
         {
@@ -121,34 +116,52 @@ internal sealed partial class TokenizerCore
                 {
                     char folded = _asciiFold[c];
                     word[n] = folded;
-                    starts[n] = j;
-                    ends[n] = j + 1;
                     hash = SpanTable.Step(hash, folded);
                 }
                 if (n == 0) first = j;
-                last = j;
                 n++;
             }
             else if (kind == CharKind.Punctuation)
             {
-                if (n > 0 && !AsciiWord(n, first, last, hash, scratch, ref sink)) return false;
+                if (n > 0 && !AsciiWord(text, n, first, j, removed, hash, scratch, ref sink)) return false;
                 n = 0;
+                removed = false;
                 hash = SpanTable.Seed;
                 if (!sink.Add(_asciiPunctuationIds[c], j, j + 1)) return false;
             }
-            // CharKind.Removed: dropped without splitting the word, as _clean_text does.
+            else if (n > 0)
+            {
+                removed = true;   // CharKind.Removed: dropped without splitting the word, as _clean_text does
+            }
         }
-        return n == 0 || AsciiWord(n, first, last, hash, scratch, ref sink);
+        return n == 0 || AsciiWord(text, n, first, end, removed, hash, scratch, ref sink);
     }
 
-    private bool AsciiWord<TSink>(int n, int first, int last, uint hash, TokenizerScratch scratch, ref TSink sink)
-        where TSink : ITokenSink, allows ref struct
+    /// <summary>One ASCII word of <paramref name="n"/> chars starting at <paramref name="first"/> and ending before <paramref name="limit"/>.</summary>
+    private bool AsciiWord<TSink>(ReadOnlySpan<char> text, int n, int first, int limit, bool removed, uint hash,
+        TokenizerScratch scratch, ref TSink sink) where TSink : ITokenSink, allows ref struct
     {
+        int last = first + n - 1;
+        if (removed)
+        {
+            last = limit - 1;
+            while (_ascii[text[last]] != CharKind.Word) last--;
+        }
         if (n > _wordPiece.MaxInputCharsPerWord) return sink.Add(_unkId, first, last + 1);
         var word = scratch.Word.AsSpan(0, n);
         int id = _wordPiece.WholeWordId(word, hash);
         if (id >= 0) return sink.Add(id, first, last + 1);
-        return _wordPiece.Encode(word, n, scratch.WordStarts, scratch.WordEnds, scratch.Pieces, ref sink);
+        // Why only now: most words are whole tokens, so the per-char offsets are built only for words that split.
+        var starts = scratch.WordStarts;
+        var ends = scratch.WordEnds;
+        for (int j = first, k = 0; k < n; j++)
+        {
+            if (_ascii[text[j]] != CharKind.Word) continue;
+            starts[k] = j;
+            ends[k] = j + 1;
+            k++;
+        }
+        return _wordPiece.Encode(word, n, starts, ends, scratch.Pieces, ref sink);
     }
 
     /// <summary>The code point at <paramref name="i"/> (a lone surrogate is returned as itself) and its UTF-16 width.</summary>

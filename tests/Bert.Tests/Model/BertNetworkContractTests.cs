@@ -62,26 +62,37 @@ public class BertNetworkContractTests
         Assert.Throws<BertFormatException>(() => new BertNetwork(gelu.Config, gelu));
     }
 
-    // TODO(model): enable once the kernels stop forwarding to the naive twins (NaiveKernels.AddLayerNorm and Attention allocate).
-    [Fact(Skip = "Naive kernel twins allocate scratch; enable when the fast kernels land.")]
+    [Fact]
     public void SteadyStateForwardAllocatesNothing()
     {
         var ckpt = new RandomCheckpoint(RandomCheckpoint.TinyConfig(labels: 3), seed: 14, mlm: true, nsp: true, classifier: true, qa: true);
         var net = new BertNetwork(ckpt.Config, ckpt);
-        var batch = new PaddedBatch(ckpt.Config.VocabSize, seed: 15, 5, 8, 3);
-        int t = batch.Batch * batch.Seq, h = ckpt.Config.HiddenSize;
-        float[] hidden = new float[t * h], pooled = new float[batch.Batch * h], mlm = new float[t * ckpt.Config.VocabSize];
-        float[] nsp = new float[batch.Batch * 2], cls = new float[batch.Batch * 3], tok = new float[t * 3], start = new float[t], end = new float[t];
-        void Forward() => net.Forward(batch.Input, new BertOutputs
-        {
-            LastHiddenState = hidden, PoolerOutput = pooled, PredictionLogits = mlm, SeqRelationshipLogits = nsp,
-            SequenceClassificationLogits = cls, TokenClassificationLogits = tok, StartLogits = start, EndLogits = end,
-        }, null);
-        Forward(); // sizes the workspace
+        // 24 tokens (GEMM's streaming small-m path) and 96 tokens (its packed path), alternated: the workspace keeps the larger size.
+        var small = new PaddedBatch(ckpt.Config.VocabSize, seed: 15, 5, 8, 3);
+        var large = new PaddedBatch(ckpt.Config.VocabSize, seed: 16, 20, 24, 13, 24);
+        var smallOut = new AllOutputs(ckpt.Config, small);
+        var largeOut = new AllOutputs(ckpt.Config, large);
+        void Forward(PaddedBatch b, AllOutputs o) => net.Forward(b.Input, o.AsSpans(), null);
+        Forward(small, smallOut);
+        Forward(large, largeOut); // sizes the workspace and any per-thread kernel buffers
         long before = GC.GetAllocatedBytesForCurrentThread();
-        Forward();
+        Forward(small, smallOut);
+        Forward(large, largeOut);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
+    }
+
+    private sealed class AllOutputs(BertConfig c, PaddedBatch b)
+    {
+        private readonly float[] _hidden = new float[b.Batch * b.Seq * c.HiddenSize], _pooled = new float[b.Batch * c.HiddenSize];
+        private readonly float[] _mlm = new float[b.Batch * b.Seq * c.VocabSize], _nsp = new float[b.Batch * 2], _cls = new float[b.Batch * 3];
+        private readonly float[] _tok = new float[b.Batch * b.Seq * 3], _start = new float[b.Batch * b.Seq], _end = new float[b.Batch * b.Seq];
+
+        public BertOutputs AsSpans() => new()
+        {
+            LastHiddenState = _hidden, PoolerOutput = _pooled, PredictionLogits = _mlm, SeqRelationshipLogits = _nsp,
+            SequenceClassificationLogits = _cls, TokenClassificationLogits = _tok, StartLogits = _start, EndLogits = _end,
+        };
     }
 
     [Fact]

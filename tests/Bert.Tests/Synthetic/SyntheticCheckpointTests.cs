@@ -172,6 +172,26 @@ public sealed class SyntheticCheckpointTests : IDisposable
         Assert.Equal("BertNormalizer", fast.RootElement.GetProperty("normalizer").GetProperty("type").GetString());
     }
 
+    [Theory]
+    [InlineData(512)]
+    [InlineData(30522)]
+    public void TokenizerJsonAndVocabTxtDescribeTheSameTokenizer(int vocabSize)
+    {
+        var options = new SyntheticOptions { Config = SyntheticPresets.Tiny with { VocabSize = vocabSize } };
+        SyntheticCheckpoint.Create(_dir, options);
+        var fromJson = Bert.Tokenization.BertTokenizer.Load(_dir);                       // reads tokenizer.json
+        var fromVocab = Bert.Tokenization.BertTokenizer.FromVocabFile(Path.Combine(_dir, "vocab.txt"));
+        var independent = BertTokenizer.Create(Path.Combine(_dir, "vocab.txt"));         // Microsoft.ML.Tokenizers
+        foreach (var text in new[] { "The quick brown fox, jumps!", "Café naïve résumé", "中国人 hello 123", "zzyzx qwerty" })
+        {
+            var ids = fromJson.Encode(text).Ids;
+            Assert.Equal(ids, fromVocab.Encode(text).Ids);
+            // ML.Tokenizers does not strip accents by default (HF does when lower-casing), so it sees "café" as unknown.
+            if (!text.StartsWith("Café", StringComparison.Ordinal)) Assert.Equal(ids, independent.EncodeToIds(text));
+            Assert.DoesNotContain(SyntheticVocabulary.IdOf("[UNK]", vocabSize), ids); // every piece of these texts is covered
+        }
+    }
+
     [Fact]
     public void FullSizeVocabularyUsesBertSpecialIds()
     {
@@ -179,6 +199,20 @@ public sealed class SyntheticCheckpointTests : IDisposable
         Assert.Equal(30522, vocab.Count);
         Assert.Equal(30522, vocab.Distinct().Count());
         Assert.Equal(("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"), (vocab[0], vocab[100], vocab[101], vocab[102], vocab[103]));
+    }
+
+    [Fact]
+    public void InvalidOptionsAreRejectedBeforeAnythingIsWritten()
+    {
+        string folder = Path.Combine(_dir, "never");
+        var tiny = SyntheticPresets.Tiny;
+        Assert.Throws<ArgumentException>(() => SyntheticCheckpoint.Create(folder, new SyntheticOptions { Config = tiny with { NumAttentionHeads = 3 } }));
+        Assert.Throws<ArgumentException>(() => SyntheticCheckpoint.Create(folder, new SyntheticOptions { Config = tiny with { HiddenAct = "swish" } }));
+        Assert.Throws<ArgumentException>(() => SyntheticCheckpoint.Create(folder, new SyntheticOptions { Shards = 1000 }));
+        // 600 000 × 1024 F32 word embeddings alone are 2.46 GB: beyond protobuf's 2 GiB (checked before generating anything).
+        Assert.Throws<ArgumentException>(() => SyntheticCheckpoint.Create(folder,
+            new SyntheticOptions { Config = SyntheticPresets.Large with { VocabSize = 600_000, NumHiddenLayers = 0 }, WriteOnnx = true }));
+        Assert.False(Directory.Exists(folder));
     }
 
     internal sealed record Stored(string DType, int[] Shape, float[] Values);

@@ -27,6 +27,8 @@ public class OffsetAndDecodeTests
         Assert.Equal([(0, 6), (7, 12)], Offsets("hel\u0000lo world\u0002", exact));
         // A removed char joins its neighbours into one word ("helloworld", unknown here): one [UNK] over all of it.
         Assert.Equal([(0, 11)], Offsets("hello\u0001world", exact));
+        // Pieces of a word with a removed char: the char belongs to no piece; the piece after it starts past it.
+        Assert.Equal([(0, 2), (3, 6), (6, 10), (11, 12)], Offsets("un\u0001affable\u0002!", exact));
     }
 
     [Fact]

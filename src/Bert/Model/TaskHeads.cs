@@ -28,8 +28,7 @@ internal sealed class BertLMPredictionHead(LinearWeight dense, HiddenActivationK
     /// <summary>Prediction logits of every token.</summary>
     public void Forward(Workspace ws, Span<float> logits)
     {
-        Gemm.Linear(ws.Hidden, dense, ws.Tokens, ws.Projection);
-        HiddenActivation.Apply(activation, ws.Projection, ws.Projection);
+        Gemm.Linear(ws.Hidden, dense, ws.Tokens, ws.Projection, HiddenActivation.ToGemm(activation));
         Normalization.LayerNorm(ws.Projection, layerNorm.Gamma.Span, layerNorm.Beta.Span, layerNorm.Eps, ws.Tokens, dense.OutFeatures, ws.Transform);
         Gemm.Linear(ws.Transform, decoder, ws.Tokens, logits);
     }

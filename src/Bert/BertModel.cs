@@ -1,0 +1,165 @@
+using Bert.Kernels;
+using Bert.Loading;
+using Bert.Model;
+using Bert.Tokenization;
+
+namespace Bert;
+
+/// <summary>
+/// A BERT checkpoint ready for inference: the encoder (Hugging Face <c>BertModel</c>), every task head whose weights are
+/// present, and the tokenizer when the folder has one.
+/// </summary>
+/// <remarks>
+/// <para><see cref="Forward"/> is the span-based core: the caller passes a tokenized, right-padded batch and the spans to
+/// fill (see <see cref="BertOutputs"/>); it allocates nothing once the workspace has grown to the largest batch seen.
+/// <see cref="Encode(string, BertPooling)"/> and <see cref="Classify(string)"/> are conveniences for one text that
+/// tokenize and return new arrays.</para>
+/// <para>Thread safety: one forward pass runs at a time per instance; concurrent calls are serialized by a lock because
+/// they share one workspace. Use one instance per thread for parallel inference (weights are memory-mapped, so the
+/// instances share the page cache).</para>
+/// <para>The instance owns the memory map of the weights: dispose it when done; spans obtained from it stay valid until then.</para>
+/// </remarks>
+public sealed partial class BertModel : IDisposable
+{
+    private readonly BertNetwork _network;
+    private readonly IDisposable? _owned;
+    private readonly Lock _gate = new();
+    private bool _disposed;
+
+    private BertModel(BertNetwork network, IDisposable? owned)
+    {
+        _network = network;
+        _owned = owned;
+    }
+
+    /// <summary>
+    /// Opens a Hugging Face checkpoint folder: <c>config.json</c> and <c>model.safetensors</c> (or its shards), memory-mapped,
+    /// and the tokenizer (<c>tokenizer.json</c>, else <c>vocab.txt</c>, with <c>tokenizer_config.json</c>) when present.
+    /// </summary>
+    /// <param name="folder">The checkpoint folder.</param>
+    /// <returns>The model; dispose it to unmap the weights.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="folder"/> is null.</exception>
+    /// <exception cref="BertFormatException">
+    /// The folder, config or weights are missing or malformed, a required tensor is absent or misshapen, or the
+    /// configuration is unsupported; the message names the file and field.
+    /// </exception>
+    public static BertModel Load(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        var checkpoint = BertCheckpoint.Open(folder);
+        try
+        {
+            var tokenizer = TryLoadTokenizer(folder);
+            return new BertModel(new BertNetwork(checkpoint.Config, checkpoint.Weights), checkpoint) { Tokenizer = tokenizer };
+        }
+        catch
+        {
+            checkpoint.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Builds a model over weights the caller owns (e.g. an in-memory source); the caller keeps them alive and disposes them.
+    /// </summary>
+    /// <param name="config">The architecture.</param>
+    /// <param name="weights">Tensors named as Hugging Face writes them.</param>
+    /// <param name="tokenizer">Tokenizer for the text methods, or null.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="BertFormatException">A required tensor is missing or misshapen, or the configuration is unsupported.</exception>
+    public static BertModel FromWeights(BertConfig config, IWeightSource weights, BertTokenizer? tokenizer = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(weights);
+        return new BertModel(new BertNetwork(config, weights), null) { Tokenizer = tokenizer };
+    }
+
+    /// <summary>The architecture (config.json).</summary>
+    public BertConfig Config => _network.Config;
+
+    /// <summary>The optional modules whose weights the checkpoint has.</summary>
+    public BertHeads Heads =>
+        (_network.HasPooler ? BertHeads.Pooler : 0) | (_network.HasMaskedLM ? BertHeads.MaskedLM : 0)
+        | (_network.HasNextSentencePrediction ? BertHeads.NextSentencePrediction : 0)
+        | (_network.HasClassifier ? BertHeads.Classifier : 0) | (_network.HasQuestionAnswering ? BertHeads.QuestionAnswering : 0);
+
+    /// <summary>Number of classifier labels L: the size of id2label, or 2 (Hugging Face's default) when config.json has none.</summary>
+    public int NumLabels => _network.NumLabels;
+
+    /// <summary>
+    /// Optional hook that receives named intermediates of every forward pass (see <see cref="BertObserver"/>); null (the default) costs nothing.
+    /// </summary>
+    public BertObserver? Observer { get; set; }
+
+    /// <summary>
+    /// Runs the encoder on a tokenized batch and fills every non-empty span of <paramref name="outputs"/>; skipped outputs cost nothing.
+    /// </summary>
+    /// <param name="input">Ids, type ids and attention mask [batch·seq], right-padded.</param>
+    /// <param name="outputs">Destinations; each non-empty span must have exactly the documented length.</param>
+    /// <exception cref="ArgumentException">
+    /// A dimension is not positive; the sequence is longer than max_position_embeddings; a span length differs from
+    /// batch·seq (or the output's length); an id is outside [0, vocab_size), a type id outside [0, type_vocab_size),
+    /// or a mask value not 0/1.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">An output was requested whose head weights the checkpoint lacks (see <see cref="Heads"/>).</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public void Forward(in BertInput input, in BertOutputs outputs)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _network.Forward(input, outputs, Observer);
+        }
+    }
+
+    /// <summary>One vector for one tokenized sequence (batch 1, no padding), pooled as <paramref name="pooling"/> says.</summary>
+    internal float[] EncodeTokens(int[] ids, int[] typeIds, int[] mask, BertPooling pooling)
+    {
+        int h = Config.HiddenSize, seq = ids.Length;
+        var input = new BertInput(ids, typeIds, mask, 1, seq);
+        var vector = new float[h];
+        if (pooling == BertPooling.Pooler)
+        {
+            RequireHead(BertHeads.Pooler, "pooler.dense", nameof(BertPooling.Pooler) + " pooling");
+            Forward(input, new BertOutputs { PoolerOutput = vector });
+            return vector;
+        }
+        var hidden = new float[seq * h];
+        Forward(input, new BertOutputs { LastHiddenState = hidden });
+        if (pooling == BertPooling.Cls) hidden.AsSpan(0, h).CopyTo(vector);
+        else Pooling.MaskedMean(hidden, mask, seq, h, vector);
+        return vector;
+    }
+
+    /// <summary>Sequence classification of one tokenized sequence: softmax over the classifier's logits.</summary>
+    internal BertClassification ClassifyTokens(int[] ids, int[] typeIds, int[] mask)
+    {
+        RequireHead(BertHeads.Pooler | BertHeads.Classifier, "pooler.dense and classifier", "Classify");
+        var logits = new float[NumLabels];
+        Forward(new BertInput(ids, typeIds, mask, 1, ids.Length), new BertOutputs { SequenceClassificationLogits = logits });
+        var probabilities = new float[logits.Length];
+        Softmax.Masked(logits, default, 1, logits.Length, probabilities);
+        int best = 0;
+        for (int i = 1; i < logits.Length; i++) if (logits[i] > logits[best]) best = i;
+        return new BertClassification(LabelName(best), best, probabilities, logits);
+    }
+
+    /// <summary>Releases the memory map of the weights. Further calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _owned?.Dispose();
+        }
+    }
+
+    private string LabelName(int id) => Config.Id2Label.TryGetValue(id, out var name) ? name : $"LABEL_{id}";
+
+    private void RequireHead(BertHeads needed, string weights, string what)
+    {
+        if ((Heads & needed) != needed)
+            throw new InvalidOperationException($"{what} needs {weights} weights, which this checkpoint lacks (architectures: {string.Join(", ", Config.Architectures)}).");
+    }
+}
