@@ -47,6 +47,7 @@ internal static unsafe class GemmPacked
         int panels = (job.N + Nr - 1) / Nr;
         int panelsPerTask = Math.Clamp(panels / (4 * threads), 1, PanelsPerTaskMax);
         job.ColumnsPerTask = panelsPerTask * Nr;
+        Scratch(); // Why here: the caller's buffer is then made by its first call even if the workers take every task
         fixed (GemmJob* pj = &job) KernelThreads.Run(&Task, pj, job.TaskCount);
     }
 
