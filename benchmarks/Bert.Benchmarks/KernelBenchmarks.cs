@@ -19,13 +19,14 @@ public class GemmBenchmarks
     [Params("128x768x768", "128x768x3072", "128x3072x768", "8x768x3072", "8x3072x768", "32x768x3072")]
     public string Shape { get; set; } = "128x768x768";
 
-    private (int M, int K, int N) Dims => Shape.Split('x').Select(int.Parse).ToArray() switch { var d => (d[0], d[1], d[2]) };
+    private (int M, int K, int N) _dims;
 
     /// <summary>Random operands.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        var (m, k, n) = Dims;
+        var d = Shape.Split('x').Select(int.Parse).ToArray();
+        var (m, k, n) = _dims = (d[0], d[1], d[2]);
         var rng = new Random(1);
         float[] R(int len) => [.. Enumerable.Range(0, len).Select(_ => (float)(rng.NextDouble() - 0.5))];
         (_x, _w, _b, _y) = (R(m * k), R(n * k), R(n), new float[m * n]);
@@ -34,13 +35,13 @@ public class GemmBenchmarks
 
     /// <summary>The blocked, vectorized, multithreaded GEMM.</summary>
     [Benchmark]
-    public void Fast() => Gemm.Linear(_x, _weight, Dims.M, _y);
+    public void Fast() => Gemm.Linear(_x, _weight, _dims.M, _y);
 
     /// <summary>The scalar double-accumulating twin.</summary>
     [Benchmark(Baseline = true)]
     public void Naive()
     {
-        var (m, k, n) = Dims;
+        var (m, k, n) = _dims;
         NaiveKernels.Linear(_x, _w, _b, m, k, n, _y);
     }
 }

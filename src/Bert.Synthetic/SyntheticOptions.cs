@@ -104,6 +104,7 @@ public sealed record SyntheticOptions
         if (c.HiddenAct is not ("gelu" or "gelu_new" or "gelu_pytorch_tanh" or "relu"))
             throw new ArgumentException($"hidden_act '{c.HiddenAct}' is not one of gelu, gelu_new, gelu_pytorch_tanh, relu.");
         if (!(InitializerRange >= 0) || !(LayerNormStd >= 0) || !(BiasStd >= 0)) throw new ArgumentException("Standard deviations must be ≥ 0.");
+        if (c.PositionEmbeddingType != "absolute") throw new ArgumentException("Only position_embedding_type 'absolute' is supported.");
         if (NumLabels < 1) throw new ArgumentException("NumLabels must be at least 1.");
         if (Shards < 1) throw new ArgumentException("Shards must be at least 1.");
     }

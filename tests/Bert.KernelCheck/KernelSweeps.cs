@@ -35,7 +35,7 @@ public static class KernelSweeps
     {
         int[] ms = [1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 33, 64, 65, 71];
         int[] ks = [1, 3, 16, 17, 64, 129, 257];
-        int[] ns = [1, 2, 7, 16, 47, 48, 49, 97, 130];
+        int[] ns = [1, 2, 7, 16, 31, 47, 48, 49, 80, 97, 130]; // last panels of every width (16, 32, 48)
         int seed = 0;
         foreach (int m in ms)
             foreach (int k in ks)

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -26,58 +25,66 @@ internal static class Activations
 
     private interface IUnaryOp
     {
-        static abstract Vector<float> Invoke(Vector<float> x);
+        static abstract T Invoke<T>(T x) where T : struct, ISimd<T>;
     }
 
     private readonly struct GeluOp : IUnaryOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector<float> Invoke(Vector<float> x)
+        public static T Invoke<T>(T x) where T : struct, ISimd<T>
         {
-            var (erf, erfc) = VectorMath.ErfErfcOfNonNegative(Vector.Abs(x * new Vector<float>(0.707106781f)));
+            var (erf, erfc) = VectorMath.ErfErfcOfNonNegative(T.Abs(x * T.Splat(0.707106781f)));
             // Why erfc for x < 0: 1 + erf(x/√2) = erfc(|x|/√2) there, without the cancellation of 1 − 0.99999…
-            var onePlusErf = Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero), erfc, Vector<float>.One + erf);
-            return new Vector<float>(0.5f) * x * onePlusErf;
+            var onePlusErf = T.Select(T.LessThan(x, T.Splat(0f)), erfc, T.Splat(1f) + erf);
+            return T.Splat(0.5f) * x * onePlusErf;
         }
     }
 
     private readonly struct GeluTanhOp : IUnaryOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector<float> Invoke(Vector<float> x)
+        public static T Invoke<T>(T x) where T : struct, ISimd<T>
         {
             // x/2·(1 + tanh u) = x / (1 + exp(−2u)): same value, no cancellation for x ≪ 0, one exp instead of a tanh
-            var u2 = x * Vector.FusedMultiplyAdd(new Vector<float>(2 * 0.7978845608f * 0.044715f), x * x, new Vector<float>(2 * 0.7978845608f));
-            return x / (Vector<float>.One + VectorMath.Exp(-u2));
+            var u2 = x * T.Fma(T.Splat(2 * 0.7978845608f * 0.044715f), x * x, T.Splat(2 * 0.7978845608f));
+            return x / (T.Splat(1f) + VectorMath.Exp(-u2));
         }
     }
 
     private readonly struct ReluOp : IUnaryOp
     {
-        public static Vector<float> Invoke(Vector<float> x) => Vector.Max(x, Vector<float>.Zero);
+        public static T Invoke<T>(T x) where T : struct, ISimd<T> => T.Max(x, T.Splat(0f));
     }
 
     private readonly struct TanhOp : IUnaryOp
     {
-        public static Vector<float> Invoke(Vector<float> x) => VectorMath.Tanh(x);
+        public static T Invoke<T>(T x) where T : struct, ISimd<T> => VectorMath.Tanh(x);
     }
 
-    // The one loop of every element-wise kernel: full vectors, then the tail through a vector-sized stack buffer
-    // (not an overlapping last vector: that would re-read outputs when y aliases x).
+    // The one loop of every element-wise kernel, on the widest accelerated vector (V128 also as the software path).
     private static void Map<TOp>(ReadOnlySpan<float> x, Span<float> y) where TOp : IUnaryOp
     {
         if (y.Length < x.Length) throw new ArgumentException($"y has {y.Length} elements, x has {x.Length}.", nameof(y));
-        int n = x.Length, w = Vector<float>.Count, i = 0;
+        if (V512.IsAccelerated) Map<TOp, V512>(x, y);
+        else if (V256.IsAccelerated) Map<TOp, V256>(x, y);
+        else Map<TOp, V128>(x, y);
+    }
+
+    // Full vectors, then the tail through a vector-sized stack buffer (not an overlapping last vector: that would
+    // re-read outputs when y aliases x).
+    private static void Map<TOp, T>(ReadOnlySpan<float> x, Span<float> y) where TOp : IUnaryOp where T : struct, ISimd<T>
+    {
+        int n = x.Length, w = T.Count, i = 0;
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float yr = ref MemoryMarshal.GetReference(y);
-        for (; i <= n - w; i += w) TOp.Invoke(Vector.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+        for (; i <= n - w; i += w) T.Store(TOp.Invoke(T.Load(ref xr, (nuint)i)), ref yr, (nuint)i);
         if (i < n)
         {
-            Span<float> tail = stackalloc float[Vector<float>.Count];
+            Span<float> tail = stackalloc float[16];
             tail.Clear();
             x.Slice(i).CopyTo(tail);
-            var v = TOp.Invoke(Vector.LoadUnsafe(ref MemoryMarshal.GetReference(tail)));
-            v.StoreUnsafe(ref MemoryMarshal.GetReference(tail));
+            ref float tr = ref MemoryMarshal.GetReference(tail);
+            T.Store(TOp.Invoke(T.Load(ref tr, 0)), ref tr, 0);
             tail.Slice(0, n - i).CopyTo(y.Slice(i));
         }
     }

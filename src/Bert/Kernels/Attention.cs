@@ -81,7 +81,7 @@ internal static unsafe class Attention
         }
 
         // contextₕ[seq, d] = P[seq, seq] · Vₕ[seq, d]
-        GemmPacking.PackRows(job.V + offset, hidden, d, seq, nr, packedV);
+        GemmPacked.PackRows(job.V + offset, hidden, d, seq, packedV);
         GemmPacked.MultiplyBlock(scores, seq, seq, packedV, seq, d, job.Context + offset, hidden, null, false, GemmActivation.None, edge);
     }
 }

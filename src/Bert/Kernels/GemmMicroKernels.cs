@@ -84,6 +84,87 @@ internal static unsafe class GemmMicroKernels
         c70.Store(o); c71.Store(o + 16); c72.Store(o + 32);
     }
 
+    // a: [8, kc] rows lda apart; b: [kc, 32] packed; c: [8, 32] rows ldc apart; bias: [32] or null
+    /// <summary>AVX-512 8×32 tile for a last panel of 17..32 columns. Same contract as <see cref="Kernel8x48"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel8x32(float* a, nint lda, float* b, int kc, float* c, nint ldc, float* bias, bool accumulate)
+    {
+        Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (accumulate)
+        {
+            float* r = c;
+            c00 = Vector512.Load(r); c01 = Vector512.Load(r + 16); r += ldc;
+            c10 = Vector512.Load(r); c11 = Vector512.Load(r + 16); r += ldc;
+            c20 = Vector512.Load(r); c21 = Vector512.Load(r + 16); r += ldc;
+            c30 = Vector512.Load(r); c31 = Vector512.Load(r + 16); r += ldc;
+            c40 = Vector512.Load(r); c41 = Vector512.Load(r + 16); r += ldc;
+            c50 = Vector512.Load(r); c51 = Vector512.Load(r + 16); r += ldc;
+            c60 = Vector512.Load(r); c61 = Vector512.Load(r + 16); r += ldc;
+            c70 = Vector512.Load(r); c71 = Vector512.Load(r + 16);
+        }
+        else
+        {
+            Vector512<float> b0 = Vector512<float>.Zero, b1 = b0;
+            if (bias != null) { b0 = Vector512.Load(bias); b1 = Vector512.Load(bias + 16); }
+            c00 = c10 = c20 = c30 = c40 = c50 = c60 = c70 = b0;
+            c01 = c11 = c21 = c31 = c41 = c51 = c61 = c71 = b1;
+        }
+
+        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
+        float* a4 = a + 4 * lda, a5 = a + 5 * lda, a6 = a + 6 * lda, a7 = a + 7 * lda;
+        for (nint p = 0; p < kc; p++, b += 32)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            Vector512<float> s;
+            s = Vector512.Create(a0[p]); c00 = Vector512.FusedMultiplyAdd(s, b0, c00); c01 = Vector512.FusedMultiplyAdd(s, b1, c01);
+            s = Vector512.Create(a1[p]); c10 = Vector512.FusedMultiplyAdd(s, b0, c10); c11 = Vector512.FusedMultiplyAdd(s, b1, c11);
+            s = Vector512.Create(a2[p]); c20 = Vector512.FusedMultiplyAdd(s, b0, c20); c21 = Vector512.FusedMultiplyAdd(s, b1, c21);
+            s = Vector512.Create(a3[p]); c30 = Vector512.FusedMultiplyAdd(s, b0, c30); c31 = Vector512.FusedMultiplyAdd(s, b1, c31);
+            s = Vector512.Create(a4[p]); c40 = Vector512.FusedMultiplyAdd(s, b0, c40); c41 = Vector512.FusedMultiplyAdd(s, b1, c41);
+            s = Vector512.Create(a5[p]); c50 = Vector512.FusedMultiplyAdd(s, b0, c50); c51 = Vector512.FusedMultiplyAdd(s, b1, c51);
+            s = Vector512.Create(a6[p]); c60 = Vector512.FusedMultiplyAdd(s, b0, c60); c61 = Vector512.FusedMultiplyAdd(s, b1, c61);
+            s = Vector512.Create(a7[p]); c70 = Vector512.FusedMultiplyAdd(s, b0, c70); c71 = Vector512.FusedMultiplyAdd(s, b1, c71);
+        }
+
+        float* o = c;
+        c00.Store(o); c01.Store(o + 16); o += ldc;
+        c10.Store(o); c11.Store(o + 16); o += ldc;
+        c20.Store(o); c21.Store(o + 16); o += ldc;
+        c30.Store(o); c31.Store(o + 16); o += ldc;
+        c40.Store(o); c41.Store(o + 16); o += ldc;
+        c50.Store(o); c51.Store(o + 16); o += ldc;
+        c60.Store(o); c61.Store(o + 16); o += ldc;
+        c70.Store(o); c71.Store(o + 16);
+    }
+
+    // a: [8, kc] rows lda apart; b: [kc, 16] packed; c: [8, 16] rows ldc apart; bias: [16] or null
+    /// <summary>AVX-512 8×16 tile for a last panel of 1..16 columns. Same contract as <see cref="Kernel8x48"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel8x16(float* a, nint lda, float* b, int kc, float* c, nint ldc, float* bias, bool accumulate)
+    {
+        Vector512<float> c0, c1, c2, c3, c4, c5, c6, c7;
+        if (accumulate)
+        {
+            c0 = Vector512.Load(c); c1 = Vector512.Load(c + ldc); c2 = Vector512.Load(c + 2 * ldc); c3 = Vector512.Load(c + 3 * ldc);
+            c4 = Vector512.Load(c + 4 * ldc); c5 = Vector512.Load(c + 5 * ldc); c6 = Vector512.Load(c + 6 * ldc); c7 = Vector512.Load(c + 7 * ldc);
+        }
+        else c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = bias != null ? Vector512.Load(bias) : Vector512<float>.Zero;
+
+        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
+        float* a4 = a + 4 * lda, a5 = a + 5 * lda, a6 = a + 6 * lda, a7 = a + 7 * lda;
+        for (nint p = 0; p < kc; p++, b += 16)
+        {
+            var b0 = Vector512.Load(b);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a0[p]), b0, c0); c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[p]), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[p]), b0, c2); c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[p]), b0, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a4[p]), b0, c4); c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a5[p]), b0, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a6[p]), b0, c6); c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a7[p]), b0, c7);
+        }
+        c0.Store(c); c1.Store(c + ldc); c2.Store(c + 2 * ldc); c3.Store(c + 3 * ldc);
+        c4.Store(c + 4 * ldc); c5.Store(c + 5 * ldc); c6.Store(c + 6 * ldc); c7.Store(c + 7 * ldc);
+    }
+
     // a: [6, kc] rows lda apart; b: [kc, 2V] packed; c: [6, 2V] rows ldc apart; bias: [2V] or null
     /// <summary>Portable 6×(2·Vector&lt;float&gt;) tile (AVX2, SSE, NEON or software). Same contract as <see cref="Kernel8x48"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

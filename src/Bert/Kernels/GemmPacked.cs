@@ -29,6 +29,14 @@ internal static unsafe class GemmPacked
     /// <summary>Floats of edge scratch <see cref="MultiplyBlock"/> needs for a depth of at most kc.</summary>
     public static int EdgeScratchLength(int kc) => Mr * kc + Mr * Nr + Nr;
 
+    /// <summary>
+    /// Width of the last panel when it has <paramref name="valid"/> columns: with AVX-512 the next multiple of 16
+    /// (8×16 and 8×32 kernels exist, so e.g. a head of 64 is 48 + 16, not 48 + 48), else the full <see cref="Nr"/>.
+    /// </summary>
+    public static int LastPanelWidth(int valid) => Use512 ? Math.Min(Nr, (valid + 15) & ~15) : Nr;
+
+    private static int LastWidthOf(int cols) => LastPanelWidth(cols - (cols - 1) / Nr * Nr);
+
     [ThreadStatic] private static float[]? t_scratch;
 
     /// <summary>Runs the job over all threads.</summary>
@@ -39,6 +47,7 @@ internal static unsafe class GemmPacked
         int panels = (job.N + Nr - 1) / Nr;
         int panelsPerTask = Math.Clamp(panels / (4 * threads), 1, PanelsPerTaskMax);
         job.ColumnsPerTask = panelsPerTask * Nr;
+        Scratch(); // Why here: the caller's buffer is then made by its first call even if the workers take every task
         fixed (GemmJob* pj = &job) KernelThreads.Run(&Task, pj, job.TaskCount);
     }
 
@@ -65,11 +74,18 @@ internal static unsafe class GemmPacked
     /// <summary>Packs rows of an nn.Linear-layout block as <see cref="MultiplyBlock"/>'s B (see <see cref="GemmPacking.PackTransposed"/>).</summary>
     public static void PackTransposed(float* w, nint ldw, int cols, int kc, float* dst)
     {
-        if (Use512 && GemmPackingAvx512.IsSupported) GemmPackingAvx512.PackTransposed48(w, ldw, cols, kc, dst);
-        else GemmPacking.PackTransposed(w, ldw, cols, kc, Nr, dst);
+        if (Use512 && GemmPackingAvx512.IsSupported) GemmPackingAvx512.PackTransposed48(w, ldw, cols, kc, LastWidthOf(cols), dst);
+        else GemmPacking.PackTransposed(w, ldw, cols, kc, Nr, LastWidthOf(cols), dst);
     }
 
-    // a: [m, kc] rows lda apart; packed: ⌈n/Nr⌉ panels [kc, Nr]; c: [m, n] rows ldc apart; bias: [n] or null
+    // v: [kc, cols] rows ldv apart; dst: [⌈cols/Nr⌉, kc, Nr]
+    /// <summary>Packs a row-major [k, n] block as <see cref="MultiplyBlock"/>'s B (see <see cref="GemmPacking.PackRows"/>).</summary>
+    public static void PackRows(float* v, nint ldv, int cols, int kc, float* dst)
+    {
+        GemmPacking.PackRows(v, ldv, cols, kc, Nr, LastWidthOf(cols), dst);
+    }
+
+    // a: [m, kc] rows lda apart; packed: ⌈n/Nr⌉ panels [kc, Nr] (the last [kc, LastPanelWidth]); c: [m, n] rows ldc apart; bias: [n] or null
     /// <summary>
     /// c (=|+=) a · B (+ bias), then the activation, with B packed by <see cref="GemmPacking"/>. accumulate adds to c
     /// (bias ignored); otherwise c is overwritten. edge: <see cref="EdgeScratchLength"/>(kc) floats for partial tiles.
@@ -92,37 +108,38 @@ internal static unsafe class GemmPacked
             int i1 = Math.Min(m, ic + Mc);
             for (int p = 0; p < panels; p++)
             {
-                int jc = p * nr, cols = Math.Min(nr, n - jc);
+                int jc = p * nr, cols = Math.Min(nr, n - jc), width = p == panels - 1 ? LastPanelWidth(cols) : nr;
                 float* panel = packed + (nint)p * kc * nr;
                 float* tileBias = bias == null ? null : bias + jc;
-                if (tileBias != null && cols < nr)
+                if (tileBias != null && cols < width)
                 {
-                    new Span<float>(biasTile, nr).Clear();
-                    new ReadOnlySpan<float>(tileBias, cols).CopyTo(new Span<float>(biasTile, nr));
+                    new Span<float>(biasTile, width).Clear();
+                    new ReadOnlySpan<float>(tileBias, cols).CopyTo(new Span<float>(biasTile, width));
                     tileBias = biasTile;
                 }
                 for (int i = ic; i < i1; i += mr)
                 {
                     int rows = Math.Min(mr, m - i);
                     float* ai = rows == mr ? a + i * lda : aTail;
-                    Tile(ai, rows == mr ? lda : kc, panel, kc, c + i * ldc + jc, ldc, rows, cols, tileBias, accumulate, activation, tile);
+                    Tile(ai, rows == mr ? lda : kc, panel, width, kc, c + i * ldc + jc, ldc, rows, cols, tileBias, accumulate, activation, tile);
                 }
             }
         }
     }
 
     // One micro-kernel call for rows × cols of c; partial tiles go through a full-size tile buffer.
-    private static void Tile(float* a, nint lda, float* panel, int kc, float* c, nint ldc, int rows, int cols,
+    private static void Tile(float* a, nint lda, float* panel, int width, int kc, float* c, nint ldc, int rows, int cols,
         float* bias, bool accumulate, GemmActivation activation, float* tile)
     {
-        int nr = Nr;
-        bool full = rows == Mr && cols == nr;
+        bool full = rows == Mr && cols == width;
         float* target = full ? c : tile;
-        nint ldt = full ? ldc : nr;
-        if (!full && accumulate) Copy(c, ldc, tile, nr, rows, cols);
-        if (Use512) GemmMicroKernels.Kernel8x48(a, lda, panel, kc, target, ldt, bias, accumulate);
-        else GemmMicroKernels.KernelPortable(a, lda, panel, kc, target, ldt, bias, accumulate);
-        if (!full) Copy(tile, nr, c, ldc, rows, cols);
+        nint ldt = full ? ldc : width;
+        if (!full && accumulate) Copy(c, ldc, tile, width, rows, cols);
+        if (!Use512) GemmMicroKernels.KernelPortable(a, lda, panel, kc, target, ldt, bias, accumulate);
+        else if (width == 48) GemmMicroKernels.Kernel8x48(a, lda, panel, kc, target, ldt, bias, accumulate);
+        else if (width == 32) GemmMicroKernels.Kernel8x32(a, lda, panel, kc, target, ldt, bias, accumulate);
+        else GemmMicroKernels.Kernel8x16(a, lda, panel, kc, target, ldt, bias, accumulate);
+        if (!full) Copy(tile, width, c, ldc, rows, cols);
         Gemm.Activate(activation, c, ldc, rows, cols);
     }
 

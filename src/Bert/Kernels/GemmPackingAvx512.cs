@@ -13,24 +13,26 @@ internal static unsafe class GemmPackingAvx512
     /// <summary>Whether <see cref="PackTransposed48"/> can run here.</summary>
     public static bool IsSupported => Avx512F.IsSupported;
 
-    // w: [cols, kc] rows ldw apart; dst: [⌈cols/48⌉, kc, 48] — same contract as GemmPacking.PackTransposed with nr = 48
-    /// <summary>dst[p, q, c] = w[p·48 + c, q]; full 16×16 blocks by transposes, edges by the scalar packer.</summary>
+    // w: [cols, kc] rows ldw apart; dst: panels [kc, 48], the last [kc, lastNr] — GemmPacking.PackTransposed's contract
+    /// <summary>dst[p][q, c] = w[p·48 + c, q]; whole 16×16 blocks by transposes, the rest by the scalar packer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier 0
-    public static void PackTransposed48(float* w, nint ldw, int cols, int kc, float* dst)
+    public static void PackTransposed48(float* w, nint ldw, int cols, int kc, int lastNr, float* dst)
     {
         const int nr = 48;
         int kc16 = kc & ~15;
-        int p0 = 0;
-        for (; p0 + nr <= cols; p0 += nr, dst += (nint)kc * nr)
+        for (int p0 = 0; p0 < cols; p0 += nr, dst += (nint)kc * nr)
         {
+            int valid = Math.Min(nr, cols - p0), width = p0 + nr >= cols ? lastNr : nr;
+            int whole = valid & ~15; // columns in complete groups of 16
             for (int q = 0; q < kc16; q += 16)
-                for (int c = 0; c < nr; c += 16)
-                    Transpose16x16(w + (p0 + c) * ldw + q, ldw, dst + (nint)q * nr + c, nr);
-            if (kc16 < kc)
-                for (int c = 0; c < nr; c++)
-                    for (int q = kc16; q < kc; q++) dst[(nint)q * nr + c] = w[(p0 + c) * ldw + q];
+                for (int c = 0; c < whole; c += 16)
+                    Transpose16x16(w + (p0 + c) * ldw + q, ldw, dst + (nint)q * width + c, width);
+            for (int c = 0; c < whole; c++)
+                for (int q = kc16; q < kc; q++) dst[(nint)q * width + c] = w[(p0 + c) * ldw + q];
+            GemmPacking.PackTransposedColumns(w + p0 * ldw, ldw, whole, valid, kc, width, dst);
+            for (int c = valid; c < width; c++)
+                for (int q = 0; q < kc; q++) dst[(nint)q * width + c] = 0;
         }
-        if (p0 < cols) GemmPacking.PackTransposed(w + p0 * ldw, ldw, cols - p0, kc, nr, dst);
     }
 
     // src: 16 rows of 16 floats, lds apart; dst: 16 rows of 16 floats, ldd apart; dst[c, r] = src[r, c]

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace Bert.Kernels;
@@ -20,29 +19,35 @@ internal static class Softmax
     }
 
     // x, y: [cols]; mask: [cols] or empty
-    /// <summary>y = softmax(x·scale + mask) for one row (lengths checked by the caller).</summary>
+    /// <summary>y = softmax(x·scale + mask) for one row (lengths checked by the caller). y may alias x.</summary>
     internal static void Row(ReadOnlySpan<float> x, ReadOnlySpan<float> mask, float scale, Span<float> y)
     {
-        int n = x.Length, w = Vector<float>.Count;
+        if (V512.IsAccelerated) Row<V512>(x, mask, scale, y);
+        else if (V256.IsAccelerated) Row<V256>(x, mask, scale, y);
+        else Row<V128>(x, mask, scale, y);
+    }
+
+    private static void Row<T>(ReadOnlySpan<float> x, ReadOnlySpan<float> mask, float scale, Span<float> y) where T : struct, ISimd<T>
+    {
+        int n = x.Length, w = T.Count;
         bool masked = !mask.IsEmpty;
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float mr = ref MemoryMarshal.GetReference(mask);
         ref float yr = ref MemoryMarshal.GetReference(y);
-        var vScale = new Vector<float>(scale);
+        var vScale = T.Splat(scale);
         // Why clamp at float.MinValue: x·scale + mask may round to −∞; then max − max would be NaN.
-        var lowest = new Vector<float>(float.MinValue);
+        var lowest = T.Splat(float.MinValue);
         var vMax = lowest;
         int i = 0;
         for (; i <= n - w; i += w)
         {
-            var s = Vector.LoadUnsafe(ref xr, (nuint)i) * vScale;
-            if (masked) s += Vector.LoadUnsafe(ref mr, (nuint)i);
-            s = Vector.Max(s, lowest);
-            s.StoreUnsafe(ref yr, (nuint)i);
-            vMax = Vector.Max(vMax, s);
+            var s = T.Load(ref xr, (nuint)i) * vScale;
+            if (masked) s += T.Load(ref mr, (nuint)i);
+            s = T.Max(s, lowest);
+            T.Store(s, ref yr, (nuint)i);
+            vMax = T.Max(vMax, s);
         }
-        float max = float.MinValue;
-        for (int l = 0; l < w; l++) max = Math.Max(max, vMax[l]);
+        float max = T.MaxAcross(vMax);
         for (; i < n; i++)
         {
             float s = Math.Max(x[i] * scale + (masked ? mask[i] : 0f), float.MinValue);
@@ -51,19 +56,19 @@ internal static class Softmax
         }
 
         // Every s − max ≤ 0 and the maximum's own term is exp(0) = 1, so sum ≥ 1: no division by zero.
-        var bMax = new Vector<float>(max);
-        var vSum = Vector<float>.Zero;
+        var bMax = T.Splat(max);
+        var vSum = T.Splat(0f);
         for (i = 0; i <= n - w; i += w)
         {
-            var e = VectorMath.Exp(Vector.LoadUnsafe(ref yr, (nuint)i) - bMax);
-            e.StoreUnsafe(ref yr, (nuint)i);
+            var e = VectorMath.Exp(T.Load(ref yr, (nuint)i) - bMax);
+            T.Store(e, ref yr, (nuint)i);
             vSum += e;
         }
-        float sum = Vector.Sum(vSum);
+        float sum = T.Sum(vSum);
         for (; i < n; i++) sum += y[i] = MathF.Exp(y[i] - max);
 
-        var inv = new Vector<float>(1f / sum);
-        for (i = 0; i <= n - w; i += w) (Vector.LoadUnsafe(ref yr, (nuint)i) * inv).StoreUnsafe(ref yr, (nuint)i);
+        var inv = T.Splat(1f / sum);
+        for (i = 0; i <= n - w; i += w) T.Store(T.Load(ref yr, (nuint)i) * inv, ref yr, (nuint)i);
         float invS = 1f / sum;
         for (; i < n; i++) y[i] *= invS;
     }

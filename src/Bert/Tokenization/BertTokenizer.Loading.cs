@@ -5,7 +5,8 @@ public sealed partial class BertTokenizer
     /// <summary>
     /// Loads the tokenizer of a Hugging Face model folder: tokenizer.json if present, else vocab.txt; in both cases
     /// tokenizer_config.json, when present, supplies do_lower_case, strip_accents, tokenize_chinese_chars,
-    /// model_max_length and the special token strings (tokenizer.json's normalizer wins for the text settings).
+    /// model_max_length and the special token strings. A key present in tokenizer_config.json overrides
+    /// tokenizer.json's normalizer (as HF's BertTokenizerFast does); an absent one leaves it as tokenizer.json says.
     /// </summary>
     /// <exception cref="BertFormatException">The folder has neither file, or a file is malformed (the message names file and field).</exception>
     public static BertTokenizer Load(string folder)

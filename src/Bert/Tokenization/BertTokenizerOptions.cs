@@ -21,6 +21,7 @@ public sealed record BertTokenizerOptions
     /// <summary>
     /// Remove NUL, U+FFFD and control/format characters and turn every whitespace into a separator (HF
     /// <c>_clean_text</c>; the slow tokenizer always does it, tokenizer.json may turn it off). Default true.
+    /// Lone surrogates and U+FFFE are removed even when false (.NET's Unicode normalisation rejects them).
     /// </summary>
     public bool CleanText { get; init; } = true;
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 
 namespace Bert.Tokenization;
@@ -18,7 +17,6 @@ internal sealed partial class TokenizerCore
     private readonly WordPiece _wordPiece;
     private readonly SpecialTokenMatcher _special;
     private readonly CharKind[] _ascii;
-    private readonly SearchValues<char> _asciiChunkChars;   // ASCII chars that do not separate words
     private readonly char[] _asciiFold = new char[128];     // lower-cased when lower-casing, else identity
     private readonly int[] _asciiPunctuationIds = new int[128];
     private readonly bool _lowerCase, _stripAccents, _chinese, _cleanText;
@@ -37,14 +35,11 @@ internal sealed partial class TokenizerCore
         _chinese = tokenizeChineseChars;
         _cleanText = cleanText;
         _ascii = CharClass.AsciiTable(cleanText);
-        var chunkChars = new List<char>();
         for (int c = 0; c < 128; c++)
         {
-            if (_ascii[c] != CharKind.Space) chunkChars.Add((char)c);
             _asciiFold[c] = lowerCase && c >= 'A' && c <= 'Z' ? (char)(c + 32) : (char)c;
             _asciiPunctuationIds[c] = _ascii[c] == CharKind.Punctuation ? _wordPiece.SingleCharId((char)c) : unkId;
         }
-        _asciiChunkChars = SearchValues.Create(chunkChars.ToArray());
     }
 
     /// <summary>Tokenises <paramref name="text"/>; offsets are indices into it. Returns false if the sink stopped early.</summary>
@@ -81,8 +76,9 @@ internal sealed partial class TokenizerCore
             if (c < 128 && !_exactPathOnly)
             {
                 if (_ascii[c] == CharKind.Space) { i++; continue; }
-                int rel = text[i..].IndexOfAnyExcept(_asciiChunkChars);   // vectorised scan to the chunk's end
-                int end = rel < 0 ? text.Length : i + rel;
+                // Why scalar: English chunks are a few chars long, shorter than a vector's setup cost.
+                int end = i + 1;
+                while (end < text.Length && text[end] is var d && d < 128 && _ascii[d] != CharKind.Space) end++;
                 if (end == text.Length || text[end] < 128 || SeparatesAt(text, end))
                 {
                     if (!AsciiChunk(text, i, end, scratch, ref sink)) return false;

@@ -68,9 +68,10 @@ internal static class TokenizerFiles
         if (type != "WordPiece")
             throw new BertFormatException(source, "model.type", $"is '{type}'; only a WordPiece model can be a BERT tokenizer.");
         string prefix = String(model, "continuing_subword_prefix", source) ?? "##";
-        var options = new BertTokenizerOptions { ContinuingSubwordPrefix = prefix };
-        if (config is not null) options = ApplyConfig(options, config, textSettings: false);
-        options = ReadNormalizer(root, source, options);
+        var options = ReadNormalizer(root, source, new BertTokenizerOptions { ContinuingSubwordPrefix = prefix });
+        // Keys present in tokenizer_config.json win, as in HF (the slow tokenizer reads only them, and
+        // BertTokenizerFast.__init__ rebuilds the normalizer when they disagree with tokenizer.json).
+        if (config is not null) options = ApplyConfig(options, config, textSettings: true);
         options = options with
         {
             UnknownToken = String(model, "unk_token", source) ?? options.UnknownToken,

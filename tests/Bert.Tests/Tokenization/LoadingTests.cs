@@ -125,8 +125,13 @@ public sealed class LoadingTests : IDisposable
         Assert.Equal(128, fromVocab.MaxLength);
         Write("tokenizer.json", TokenizerJson(BertNormalizerCased.Replace("\"lowercase\": false", "\"lowercase\": true")));
         var fromJson = BertTokenizer.Load(_dir);
-        Assert.True(fromJson.Options.LowerCase);   // tokenizer.json's normalizer wins over do_lower_case
+        Assert.False(fromJson.Options.LowerCase);   // do_lower_case of the config wins, as in HF's BertTokenizerFast.__init__
         Assert.Equal(128, fromJson.MaxLength);
+        Assert.Equal([6], fromJson.Encode("Hello", addSpecialTokens: false).Ids);
+        Write("tokenizer_config.json", """{"model_max_length": 64}""");
+        var jsonOnly = BertTokenizer.Load(_dir);
+        Assert.True(jsonOnly.Options.LowerCase);    // no do_lower_case key: tokenizer.json's normalizer decides
+        Assert.Equal(64, jsonOnly.MaxLength);
     }
 
     [Fact]

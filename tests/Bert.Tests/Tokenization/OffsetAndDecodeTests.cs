@@ -48,6 +48,9 @@ public class OffsetAndDecodeTests
         Assert.Equal([(0, 1), (2, 3)], Offsets("İ x"));
         // A surrogate pair is one token of two UTF-16 chars.
         Assert.Equal([(1, 3)], Offsets(" 😀"));
+        // Conjoining jamo L V T compose under NFC into one syllable: its token covers all three source chars.
+        var cased = TinyVocab.Create(["\uD55C"], new BertTokenizerOptions { LowerCase = false });
+        Assert.Equal([(1, 4)], cased.Encode(" \u1112\u1161\u11AB", addSpecialTokens: false).Offsets.Select(o => (o.Start, o.End)).ToArray());
     }
 
     [Fact]
