@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Bert.Kernels;
 using Bert.Loading;
 using Bert.Model;
@@ -139,8 +140,7 @@ public sealed partial class BertModel : IDisposable
         Forward(new BertInput(ids, typeIds, mask, 1, ids.Length), new BertOutputs { SequenceClassificationLogits = logits });
         var probabilities = new float[logits.Length];
         Softmax.Masked(logits, default, 1, logits.Length, probabilities);
-        int best = 0;
-        for (int i = 1; i < logits.Length; i++) if (logits[i] > logits[best]) best = i;
+        int best = TensorPrimitives.IndexOfMax<float>(logits);
         return new BertClassification(LabelName(best), best, probabilities, logits);
     }
 
