@@ -51,7 +51,7 @@ public class ModelBenchmarks
 
         Ours();
         OnnxRuntime();
-        Console.WriteLine($"// Parity {preset} seq {seq}: last_hidden_state max-abs {MaxAbs(_hidden, _ortHidden):E2}, cosine {Cosine(_hidden, _ortHidden):F7}; " +
+        Console.WriteLine($"// Parity {preset} seq {seq}: last_hidden_state max-abs {MaxAbs(_hidden, _ortHidden):E2}, cosine {Cosine(_hidden, _ortHidden):F9}; " +
             $"pooler_output max-abs {MaxAbs(_pooled, _ortPooled):E2}");
     }
 
