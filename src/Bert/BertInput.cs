@@ -4,7 +4,8 @@ namespace Bert;
 /// A tokenized batch of <see cref="BatchSize"/> sequences padded to <see cref="SequenceLength"/> tokens, all spans row-major [batch, seq].
 /// </summary>
 /// <remarks>
-/// Padding goes on the right (as <c>BertTokenizer</c> produces it): position ids are 0..seq−1 for every sequence, as in Hugging Face.
+/// Position ids are 0..seq−1 for every row, as in Hugging Face; so pad on the right (as <c>BertTokenizer</c> does) for each
+/// sequence to get the result it has alone.
 /// </remarks>
 public readonly ref struct BertInput
 {

@@ -100,6 +100,43 @@ public sealed partial class BertModel
         return ClassifyTokens(e.Ids, e.TypeIds, e.AttentionMask);
     }
 
+    /// <summary>
+    /// Fill-mask (BertForMaskedLM): for each <c>[MASK]</c> token of <paramref name="text"/>, the <paramref name="topK"/>
+    /// most probable vocabulary entries, p = softmax(z) over the prediction logits z at that position, most probable first
+    /// (lower id first on ties). Only the masked rows go through the vocabulary-wide decoder.
+    /// </summary>
+    /// <param name="text">Text containing one or more <c>[MASK]</c> (the tokenizer's mask token), truncated to <see cref="MaxTextTokens"/>.</param>
+    /// <param name="topK">Candidates per mask, 1 ≤ topK ≤ vocab_size.</param>
+    /// <returns>One list of candidates per mask, in text order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    /// <exception cref="ArgumentException">The text has no mask token, or <paramref name="topK"/> is out of range.</exception>
+    /// <exception cref="InvalidOperationException">No tokenizer, or the checkpoint lacks <c>cls.predictions</c> weights.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public IReadOnlyList<IReadOnlyList<BertTokenPrediction>> FillMask(string text, int topK = 5)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(topK, Config.VocabSize);
+        RequireHead(BertHeads.MaskedLM, "cls.predictions", "FillMask");
+        var tokenizer = RequireTokenizer();
+        var e = tokenizer.Encode(text, null, maxLength: MaxTextTokens);
+        int[] rows = [.. Enumerable.Range(0, e.Ids.Length).Where(i => e.Ids[i] == tokenizer.MaskTokenId)];
+        if (rows.Length == 0) throw new ArgumentException($"The text contains no mask token {tokenizer.Options.MaskToken}.", nameof(text));
+        int v = Config.VocabSize;
+        var logits = new float[rows.Length * v];
+        Forward(new BertInput(e.Ids, e.TypeIds, e.AttentionMask, 1, e.Ids.Length), new BertOutputs { PredictionRows = rows, PredictionLogits = logits });
+        var probabilities = new float[logits.Length];
+        Softmax.Masked(logits, default, rows.Length, v, probabilities);
+        var result = new IReadOnlyList<BertTokenPrediction>[rows.Length];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            var p = probabilities.AsSpan(r * v, v).ToArray();
+            result[r] = [.. Enumerable.Range(0, v).OrderByDescending(i => p[i]).ThenBy(i => i).Take(topK)
+                .Select(i => new BertTokenPrediction(tokenizer.Vocabulary.GetToken(i) ?? $"[{i}]", i, p[i]))];
+        }
+        return result;
+    }
+
     private BertTokenizer RequireTokenizer() => Tokenizer
         ?? throw new InvalidOperationException("This model has no tokenizer: its folder has neither tokenizer.json nor vocab.txt. Use Forward with token ids.");
 

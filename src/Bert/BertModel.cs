@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Bert.Kernels;
 using Bert.Loading;
 using Bert.Model;
@@ -12,12 +13,12 @@ namespace Bert;
 /// <remarks>
 /// <para><see cref="Forward"/> is the span-based core: the caller passes a tokenized, right-padded batch and the spans to
 /// fill (see <see cref="BertOutputs"/>); it allocates nothing once the workspace has grown to the largest batch seen.
-/// <see cref="Encode(string, BertPooling)"/> and <see cref="Classify(string)"/> are conveniences for one text that
-/// tokenize and return new arrays.</para>
+/// <see cref="Encode(string, BertPooling)"/>, <see cref="Classify(string)"/> and <see cref="FillMask"/> are conveniences
+/// for text that tokenize and return new arrays.</para>
 /// <para>Thread safety: one forward pass runs at a time per instance; concurrent calls are serialized by a lock because
-/// they share one workspace. Use one instance per thread for parallel inference (weights are memory-mapped, so the
-/// instances share the page cache).</para>
-/// <para>The instance owns the memory map of the weights: dispose it when done; spans obtained from it stay valid until then.</para>
+/// they share one workspace (each pass already uses every core through the kernels' worker pool). Separate instances
+/// may run in parallel; F32 weights are memory-mapped, so they share the page cache.</para>
+/// <para>The instance owns the memory map of the weights when made by <see cref="Load"/>: dispose it when done.</para>
 /// </remarks>
 public sealed partial class BertModel : IDisposable
 {
@@ -139,8 +140,7 @@ public sealed partial class BertModel : IDisposable
         Forward(new BertInput(ids, typeIds, mask, 1, ids.Length), new BertOutputs { SequenceClassificationLogits = logits });
         var probabilities = new float[logits.Length];
         Softmax.Masked(logits, default, 1, logits.Length, probabilities);
-        int best = 0;
-        for (int i = 1; i < logits.Length; i++) if (logits[i] > logits[best]) best = i;
+        int best = TensorPrimitives.IndexOfMax<float>(logits);
         return new BertClassification(LabelName(best), best, probabilities, logits);
     }
 

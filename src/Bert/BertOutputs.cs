@@ -14,8 +14,17 @@ public ref struct BertOutputs
     /// <summary><c>pooler_output</c> [B·H]: tanh(dense(h_[CLS])). Needs pooler weights.</summary>
     public Span<float> PoolerOutput { get; init; }
 
-    /// <summary>BertForMaskedLM / BertForPreTraining <c>prediction_logits</c> [B·S·V]. Needs <c>cls.predictions.*</c>.</summary>
+    /// <summary>
+    /// BertForMaskedLM / BertForPreTraining <c>prediction_logits</c> [B·S·V], or [R·V] for the R rows of <see cref="PredictionRows"/>.
+    /// Needs <c>cls.predictions.*</c>.
+    /// </summary>
     public Span<float> PredictionLogits { get; init; }
+
+    /// <summary>
+    /// Optional: the token rows r = b·S + s whose prediction logits to compute (e.g. the [MASK] positions), in the order
+    /// their logits are written. Empty (the default) computes every row. Saves the vocabulary-wide GEMM for the other rows.
+    /// </summary>
+    public ReadOnlySpan<int> PredictionRows { get; init; }
 
     /// <summary>BertForNextSentencePrediction / BertForPreTraining <c>seq_relationship_logits</c> [B·2] (0 = "B follows A"). Needs the pooler and <c>cls.seq_relationship.*</c>.</summary>
     public Span<float> SeqRelationshipLogits { get; init; }

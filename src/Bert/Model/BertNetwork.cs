@@ -77,7 +77,7 @@ internal sealed class BertNetwork
         if (!o.TokenClassificationLogits.IsEmpty) _classifier!.Forward(ws.Hidden, ws.Tokens, o.TokenClassificationLogits);
         if (!o.StartLogits.IsEmpty) _qaStart!.Forward(ws.Hidden, ws.Tokens, o.StartLogits);
         if (!o.EndLogits.IsEmpty) _qaEnd!.Forward(ws.Hidden, ws.Tokens, o.EndLogits);
-        if (!o.PredictionLogits.IsEmpty) _predictions!.Forward(ws, o.PredictionLogits);
+        if (!o.PredictionLogits.IsEmpty) _predictions!.Forward(ws, o.PredictionRows, o.PredictionLogits);
         if (o.PoolerOutput.IsEmpty && o.SeqRelationshipLogits.IsEmpty && o.SequenceClassificationLogits.IsEmpty) return;
         _pooler!.Forward(ws);
         observer?.Invoke("pooler_output", ws.Pooled, ws.Batch, Config.HiddenSize);
@@ -91,7 +91,9 @@ internal sealed class BertNetwork
         long h = Config.HiddenSize;
         InputValidation.CheckOutput(o.LastHiddenState, tokens * h, nameof(o.LastHiddenState), true, "");
         InputValidation.CheckOutput(o.PoolerOutput, batch * h, nameof(o.PoolerOutput), HasPooler, "pooler.dense");
-        InputValidation.CheckOutput(o.PredictionLogits, (long)tokens * Config.VocabSize, nameof(o.PredictionLogits), HasMaskedLM, "cls.predictions");
+        InputValidation.CheckRows(o.PredictionRows, tokens, nameof(o.PredictionRows));
+        long predictionRows = o.PredictionRows.IsEmpty ? tokens : o.PredictionRows.Length;
+        InputValidation.CheckOutput(o.PredictionLogits, predictionRows * Config.VocabSize, nameof(o.PredictionLogits), HasMaskedLM, "cls.predictions");
         bool nsp = HasPooler && HasNextSentencePrediction, seqCls = HasPooler && HasClassifier;
         InputValidation.CheckOutput(o.SeqRelationshipLogits, batch * 2L, nameof(o.SeqRelationshipLogits), nsp, "pooler.dense + cls.seq_relationship");
         InputValidation.CheckOutput(o.SequenceClassificationLogits, (long)batch * NumLabels, nameof(o.SequenceClassificationLogits), seqCls, "pooler.dense + classifier");

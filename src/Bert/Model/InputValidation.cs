@@ -37,6 +37,14 @@ internal static class InputValidation
             throw new ArgumentException($"{name} has length {span.Length}, expected {expected}.", name);
     }
 
+    /// <summary>Checks selected token rows: at most one per token, each in [0, tokens).</summary>
+    /// <exception cref="ArgumentException">Too many rows or a row out of range.</exception>
+    public static void CheckRows(ReadOnlySpan<int> rows, int tokens, string name)
+    {
+        if (rows.Length > tokens) throw new ArgumentException($"{name} has {rows.Length} rows, more than the {tokens} tokens.", name);
+        CheckRange(rows, tokens, name, "BatchSize × SequenceLength");
+    }
+
     private static void CheckLength(int actual, int tokens, string name, bool allowEmpty)
     {
         if (actual == tokens || (allowEmpty && actual == 0)) return;

@@ -24,13 +24,22 @@ internal sealed class BertLMPredictionHead(LinearWeight dense, HiddenActivationK
             LinearWeight.Create(decoderWeight, bias, v, h));
     }
 
-    // ws.Hidden: [tokens, hidden]; logits: [tokens, vocab]
-    /// <summary>Prediction logits of every token.</summary>
-    public void Forward(Workspace ws, Span<float> logits)
+    // ws.Hidden: [tokens, hidden]; rows: [r] token rows, or empty for all; logits: [r or tokens, vocab]
+    /// <summary>Prediction logits of the selected token rows (all when <paramref name="rows"/> is empty).</summary>
+    public void Forward(Workspace ws, ReadOnlySpan<int> rows, Span<float> logits)
     {
-        Gemm.Linear(ws.Hidden, dense, ws.Tokens, ws.Projection, HiddenActivation.ToGemm(activation));
-        Normalization.LayerNorm(ws.Projection, layerNorm.Gamma.Span, layerNorm.Beta.Span, layerNorm.Eps, ws.Tokens, dense.OutFeatures, ws.Transform);
-        Gemm.Linear(ws.Transform, decoder, ws.Tokens, logits);
+        int h = dense.InFeatures, r = rows.IsEmpty ? ws.Tokens : rows.Length;
+        ReadOnlySpan<float> hidden = ws.Hidden;
+        if (!rows.IsEmpty)
+        {
+            // Gather the wanted rows first: the vocabulary-wide decoder then runs on r rows instead of all tokens.
+            Embedding.Gather(ws.Hidden, h, rows, ws.Transform);
+            hidden = ws.Transform[..(r * h)];
+        }
+        var projection = ws.Projection[..(r * h)];
+        Gemm.Linear(hidden, dense, r, projection, HiddenActivation.ToGemm(activation));
+        Normalization.LayerNorm(projection, layerNorm.Gamma.Span, layerNorm.Beta.Span, layerNorm.Eps, r, h, ws.Transform[..(r * h)]);
+        Gemm.Linear(ws.Transform, decoder, r, logits);
     }
 }
 

@@ -18,6 +18,7 @@ public sealed partial class BertTokenizer
 {
     private readonly TokenizerCore _core;
     private readonly HashSet<int> _specialIds;
+    private readonly HashSet<int> _addedIds;   // added tokens that are not special
 
     /// <summary>Creates a tokenizer over <paramref name="vocabulary"/>.</summary>
     /// <param name="vocabulary">The WordPiece vocabulary.</param>
@@ -52,6 +53,8 @@ public sealed partial class BertTokenizer
             if (vocabulary.GetId(token) is var id and >= 0) never.Add((token, id));
         foreach (var token in options.AdditionalSpecialTokens) never.Add((token, RequireId(token, "additional_special_tokens")));
         _specialIds = never.Select(t => t.Item2).ToHashSet();
+        foreach (var token in options.AddedTokens) never.Add((token, RequireId(token, "added_tokens")));
+        _addedIds = options.AddedTokens.Select(t => vocabulary.GetId(t)).Where(id => !_specialIds.Contains(id)).ToHashSet();
         _core = new TokenizerCore(vocabulary, UnkTokenId, new SpecialTokenMatcher(never), options.LowerCase,
             options.StripsAccents, options.TokenizeChineseChars, options.CleanText, options.MaxInputCharsPerWord, exactPathOnly);
     }
@@ -134,22 +137,36 @@ public sealed partial class BertTokenizer
 
     /// <summary>
     /// HF's <c>decode</c>: ids to tokens (unknown ids become [UNK]; with <paramref name="skipSpecialTokens"/> the
-    /// special ids, [UNK] included, are dropped), joined by spaces with " ##" removed, trimmed, and with
-    /// <paramref name="cleanUpTokenizationSpaces"/> HF's <c>clean_up_tokenization</c> (" ." → ".", " n't" → "n't", ...).
+    /// special ids, [UNK] included, are dropped), joined by spaces with " ##" removed and trimmed (an added non-special
+    /// token is joined as a group of its own, as HF does), then with <paramref name="cleanUpTokenizationSpaces"/>
+    /// HF's <c>clean_up_tokenization</c> (" ." → ".", " n't" → "n't", ...).
     /// </summary>
     public string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = true, bool cleanUpTokenizationSpaces = true)
     {
-        var text = new StringBuilder();
+        var groups = new List<string>();
+        var current = new StringBuilder();
         foreach (int id in ids)
         {
             if (skipSpecialTokens && _specialIds.Contains(id)) continue;
-            if (text.Length > 0) text.Append(' ');
-            text.Append(Vocabulary.GetToken(id) ?? Options.UnknownToken);
+            string token = Vocabulary.GetToken(id) ?? Options.UnknownToken;
+            if (_addedIds.Contains(id))
+            {
+                if (current.Length > 0 && TokensToString(current) is { Length: > 0 } text) groups.Add(text);
+                current.Clear();
+                groups.Add(token);
+                continue;
+            }
+            if (current.Length > 0) current.Append(' ');
+            current.Append(token);
         }
-        text.Replace(" " + Vocabulary.ContinuingSubwordPrefix, "");
-        string result = text.ToString().Trim();
+        if (current.Length > 0) groups.Add(TokensToString(current));
+        string result = string.Join(' ', groups);
         return cleanUpTokenizationSpaces ? CleanUpTokenization(result) : result;
     }
+
+    // HF's convert_tokens_to_string: " ".join(tokens).replace(" ##", "").strip()
+    private string TokensToString(StringBuilder joined) =>
+        joined.Replace(" " + Vocabulary.ContinuingSubwordPrefix, "").ToString().Trim();
 
     /// <summary>HF's <c>clean_up_tokenization</c>: removes the space before . ? ! , and English contractions.</summary>
     public static string CleanUpTokenization(string text) => text

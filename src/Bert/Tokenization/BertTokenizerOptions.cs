@@ -21,7 +21,7 @@ public sealed record BertTokenizerOptions
     /// <summary>
     /// Remove NUL, U+FFFD and control/format characters and turn every whitespace into a separator (HF
     /// <c>_clean_text</c>; the slow tokenizer always does it, tokenizer.json may turn it off). Default true.
-    /// Lone surrogates are removed even when false (a Rust string, where this option exists, cannot hold them).
+    /// Lone surrogates and U+FFFE are removed even when false (.NET's Unicode normalisation rejects them).
     /// </summary>
     public bool CleanText { get; init; } = true;
 
@@ -40,8 +40,17 @@ public sealed record BertTokenizerOptions
     /// <summary>HF <c>mask_token</c>. Default "[MASK]".</summary>
     public string MaskToken { get; init; } = "[MASK]";
 
-    /// <summary>More tokens that are never split and are matched in raw text (HF added tokens). Each must be in the vocabulary.</summary>
+    /// <summary>
+    /// More special tokens (HF <c>additional_special_tokens</c>): matched in raw text, never split, dropped by
+    /// <see cref="BertTokenizer.Decode"/> with skipSpecialTokens. Each must be in the vocabulary.
+    /// </summary>
     public IReadOnlyList<string> AdditionalSpecialTokens { get; init; } = [];
+
+    /// <summary>
+    /// Added tokens that are not special (tokenizer.json <c>added_tokens</c> with <c>"special": false</c>): matched in
+    /// raw text and never split, but kept by Decode. Each must be in the vocabulary.
+    /// </summary>
+    public IReadOnlyList<string> AddedTokens { get; init; } = [];
 
     /// <summary>Default maximum sequence length, special tokens included (HF <c>model_max_length</c>). Default 512.</summary>
     public int MaxLength { get; init; } = 512;

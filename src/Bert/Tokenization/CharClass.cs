@@ -46,9 +46,9 @@ internal static class CharClass
             return CharKind.Space;
         // Without clean_text, Python's str.split() still separates on U+0085 (the only non-ASCII C* char it treats as space).
         if (!cleanText && codePoint == 0x85) return CharKind.Space;
-        // Lone surrogates are removed even without clean_text: Python would keep them, but Rust strings (the only
-        // place clean_text can be off) cannot hold them, and Unicode normalisation rejects them.
-        if (category == UnicodeCategory.Surrogate) return CharKind.Removed;
+        // Lone surrogates (and the noncharacter U+FFFE) are removed even without clean_text: .NET's Unicode
+        // normalisation throws on them. Python would keep them; Rust strings (where clean_text can be off) cannot hold surrogates.
+        if (category == UnicodeCategory.Surrogate || codePoint == 0xFFFE) return CharKind.Removed;
         if (cleanText && (codePoint == 0xFFFD || IsControlCategory(category))) return CharKind.Removed;
         return IsPunctuationCategory(category) ? CharKind.Punctuation : CharKind.Word;
     }

@@ -83,7 +83,9 @@ internal static class TokenizerFiles
             options = options with { PaddingToken = pad };
 
         var entries = ReadVocab(model, source);
+        string[] named = [options.UnknownToken, options.SeparatorToken, options.PaddingToken, options.ClassificationToken, options.MaskToken];
         var additional = new List<string>(options.AdditionalSpecialTokens);
+        var plain = new List<string>();
         if (root.TryGetProperty("added_tokens", out var added) && added.ValueKind == JsonValueKind.Array)
         {
             int index = 0;
@@ -95,10 +97,12 @@ internal static class TokenizerFiles
                 if (entries.TryGetValue(content, out int existing) && existing != id)
                     throw new BertFormatException(source, field, $"'{content}' has id {id} but the vocabulary gives it {existing}.");
                 entries[content] = id;
-                if (!additional.Contains(content)) additional.Add(content);
+                bool special = token.TryGetProperty("special", out var sp) && sp.ValueKind == JsonValueKind.True;
+                if (named.Contains(content) || additional.Contains(content) || plain.Contains(content)) continue;
+                (special ? additional : plain).Add(content);
             }
         }
-        options = options with { AdditionalSpecialTokens = additional };
+        options = options with { AdditionalSpecialTokens = additional, AddedTokens = plain };
         return (new Vocabulary(entries, prefix, source), options);
     }
 

@@ -58,6 +58,24 @@ public class BertNetworkTests
     }
 
     [Fact]
+    public void PredictionRowsComputeOnlyTheSelectedRows()
+    {
+        var ckpt = new RandomCheckpoint(RandomCheckpoint.TinyConfig(), seed: 7, mlm: true);
+        var net = new BertNetwork(ckpt.Config, ckpt);
+        var batch = new PaddedBatch(ckpt.Config.VocabSize, seed: 8, 6, 4);
+        int v = ckpt.Config.VocabSize;
+        var all = new float[batch.Batch * batch.Seq * v];
+        net.Forward(batch.Input, new BertOutputs { PredictionLogits = all }, null);
+        int[] rows = [7, 2, 7, 0];
+        var selected = new float[rows.Length * v];
+        net.Forward(batch.Input, new BertOutputs { PredictionRows = rows, PredictionLogits = selected }, null);
+        // Same math on fewer GEMM rows: only the summation blocking may differ.
+        for (int r = 0; r < rows.Length; r++) AssertMaxAbs(all.AsSpan(rows[r] * v, v), selected.AsSpan(r * v, v), 1e-5);
+        Assert.Throws<ArgumentException>(() => net.Forward(batch.Input, new BertOutputs { PredictionRows = [12], PredictionLogits = new float[v] }, null));
+        Assert.Throws<ArgumentException>(() => net.Forward(batch.Input, new BertOutputs { PredictionRows = [1, 2], PredictionLogits = new float[v] }, null));
+    }
+
+    [Fact]
     public void EachSequenceOfAPaddedBatchMatchesRunningItAlone()
     {
         var ckpt = new RandomCheckpoint(RandomCheckpoint.TinyConfig(labels: 3), seed: 4, classifier: true);

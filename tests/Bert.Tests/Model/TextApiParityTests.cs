@@ -61,6 +61,38 @@ public sealed class TextApiParityTests : IDisposable
     }
 
     [Fact]
+    public void FillMaskTopKAndProbabilitiesMatchOnnxRuntime()
+    {
+        var ckpt = SyntheticCheckpoint.Create(Path.Combine(_root, "mlm"), new SyntheticOptions { Head = SyntheticHead.MaskedLM, WriteOnnx = true, Seed = 13 });
+        using var model = BertModel.Load(ckpt.Folder);
+        const string text = "the [MASK] sat on the mat, then [MASK] ran.";
+        var e = model.Tokenizer!.Encode(text);
+        int[] maskRows = [.. Enumerable.Range(0, e.Ids.Length).Where(i => e.Ids[i] == model.Tokenizer.MaskTokenId)];
+        Assert.Equal(2, maskRows.Length);
+        using var ort = new OnnxReference(ckpt.OnnxPath!);
+        var logits = ort.Run(e.Ids, e.TypeIds, e.AttentionMask, 1, e.Ids.Length)["logits"];
+        int v = model.Config.VocabSize;
+
+        var predictions = model.FillMask(text, topK: 5);
+        Assert.Equal(2, predictions.Count);
+        for (int m = 0; m < 2; m++)
+        {
+            var z = logits.AsSpan(maskRows[m] * v, v).ToArray();
+            double max = z.Max(), sum = z.Sum(x => Math.Exp(x - max));
+            var expectedIds = Enumerable.Range(0, v).OrderByDescending(i => z[i]).ThenBy(i => i).Take(5).ToArray();
+            for (int k = 0; k < 5; k++)
+            {
+                var p = predictions[m][k];
+                // Same id, unless ORT scores both candidates within its rounding (a genuine tie).
+                Assert.True(p.Id == expectedIds[k] || Math.Abs(z[p.Id] - z[expectedIds[k]]) <= Tolerance, $"mask {m} rank {k}: {p.Id} vs {expectedIds[k]}");
+                Assert.True(Math.Abs(Math.Exp(z[p.Id] - max) / sum - p.Probability) <= Tolerance);
+                Assert.Equal(model.Tokenizer.Vocabulary.GetToken(p.Id), p.Token);
+            }
+        }
+        Assert.Throws<ArgumentException>(() => model.FillMask("no mask here"));
+    }
+
+    [Fact]
     public void TextMethodsWithoutTokenizerOrHeadThrowInvalidOperation()
     {
         var ckpt = SyntheticCheckpoint.Create(Path.Combine(_root, "qa"), new SyntheticOptions { Head = SyntheticHead.QuestionAnswering, Seed = 2 });
@@ -69,6 +101,7 @@ public sealed class TextApiParityTests : IDisposable
             Assert.Equal(BertHeads.QuestionAnswering, model.Heads);
             Assert.Throws<InvalidOperationException>(() => model.Classify("hello"));
             Assert.Throws<InvalidOperationException>(() => model.Encode("hello", BertPooling.Pooler));
+            Assert.Throws<InvalidOperationException>(() => model.FillMask("hello [MASK]"));
         }
         File.Delete(Path.Combine(ckpt.Folder, "vocab.txt"));
         File.Delete(Path.Combine(ckpt.Folder, "tokenizer.json"));

@@ -95,9 +95,14 @@ public sealed class LoadingTests : IDisposable
     public void TokenizerJsonAddedTokensAreNeverSplit()
     {
         const string added = """, {"id": 11, "content": "<ent>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}""";
-        var tok = BertTokenizer.FromTokenizerJson(Write("tokenizer.json", TokenizerJson(BertNormalizerCased, addedTokens: added)));
-        Assert.Equal(12, tok.Vocabulary.Count);
-        Assert.Equal(["hello", "<ent>", "world"], tok.Tokenize("hello<ent>world"));
+        const string plain = """, {"id": 12, "content": "<plain>", "special": false}""";
+        var tok = BertTokenizer.FromTokenizerJson(Write("tokenizer.json", TokenizerJson(BertNormalizerCased, addedTokens: added + plain)));
+        Assert.Equal(13, tok.Vocabulary.Count);
+        Assert.Equal(["hello", "<ent>", "world", "<plain>", "hello"], tok.Tokenize("hello<ent>world<plain>hello"));
+        // Special added tokens are skipped; a non-special one stays and is its own group (so "##s" after it is not glued).
+        int[] ids = [2, 5, 11, 7, 12, 8, 3];   // [CLS] hello <ent> world <plain> ##s [SEP]
+        Assert.Equal("hello world <plain> ##s", tok.Decode(ids));
+        Assert.Equal("[CLS] hello <ent> world <plain> ##s [SEP]", tok.Decode(ids, skipSpecialTokens: false));
     }
 
     [Fact]

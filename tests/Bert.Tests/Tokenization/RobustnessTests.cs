@@ -24,6 +24,7 @@ public class RobustnessTests
         {
             int r = rng.Next(12);
             if (r == 0) sb.Append((char)rng.Next(0, 0x10000));                 // any UTF-16 unit, lone surrogates included
+            else if (r == 11) sb.Append(rng.Next(2) == 0 ? "\uFFFE" : "\uFFFF"); // noncharacters (.NET's normaliser rejects U+FFFE)
             else if (r == 1) sb.Append(char.ConvertFromUtf32(rng.Next(0x10000, 0x30000)));
             else sb.Append(bits[rng.Next(bits.Length)]);
         }
@@ -33,14 +34,14 @@ public class RobustnessTests
     [Fact]
     public void RandomUnicodeNeverThrowsAndFastPathEqualsExactPath()
     {
-        foreach (bool lower in new[] { true, false })
+        foreach (var (lower, clean) in new[] { (true, true), (false, true), (true, false) })
         {
-            var options = new BertTokenizerOptions { LowerCase = lower };
+            var options = new BertTokenizerOptions { LowerCase = lower, CleanText = clean };
             var fast = TinyVocab.Create(Words, options);
             var exact = TinyVocab.Create(Words, options, exactPathOnly: true);
             var rng = new Random(1234);
             var buffer = new int[4096];
-            for (int i = 0; i < 1500; i++)
+            for (int i = 0; i < 1000; i++)
             {
                 string text = RandomText(rng, rng.Next(0, 40));
                 var a = fast.Encode(text, truncation: TruncationStrategy.None);
