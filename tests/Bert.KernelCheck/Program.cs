@@ -5,7 +5,8 @@ using Bert.KernelCheck;
 // Usage: Bert.KernelCheck [--expect-not-accelerated 512|256|128] [sweep-name ...]  (default: all sweeps).
 // Exit code 0 = every kernel matches its twin (and the expected ISA is really off).
 Console.WriteLine($"Vector512 {Vector512.IsHardwareAccelerated}, Vector256 {Vector256.IsHardwareAccelerated}, " +
-    $"Vector128 {Vector128.IsHardwareAccelerated}, Vector<float> {Vector<float>.Count} lanes (accelerated {Vector.IsHardwareAccelerated})");
+    $"Vector128 {Vector128.IsHardwareAccelerated}, Vector<float> {Vector<float>.Count} lanes (accelerated {Vector.IsHardwareAccelerated}), " +
+    $"kernel threads {Bert.Kernels.KernelThreads.Concurrency}");
 var failures = new List<string>();
 var names = new List<string>();
 for (int i = 0; i < args.Length; i++)
