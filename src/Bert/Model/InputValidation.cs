@@ -21,7 +21,9 @@ internal static class InputValidation
         CheckLength(input.AttentionMask.Length, tokens, "AttentionMask", allowEmpty: true);
         CheckRange(input.Ids, config.VocabSize, "Ids", "vocab_size");
         CheckRange(input.TypeIds, config.TypeVocabSize, "TypeIds", "type_vocab_size");
-        CheckRange(input.AttentionMask, 2, "AttentionMask", "2 (values must be 0 or 1)");
+        for (int i = 0; i < input.AttentionMask.Length; i++)
+            if ((uint)input.AttentionMask[i] > 1)
+                throw new ArgumentException($"AttentionMask[{i}] = {input.AttentionMask[i]}; mask values must be 0 (padding) or 1 (token).", "AttentionMask");
         return tokens;
     }
 
