@@ -13,6 +13,13 @@ namespace Bert.Tokenization;
 /// may be a newer Unicode version than the user's Python: code points unassigned in Python's tables (removed there
 /// as category Cn) are kept here if .NET knows them.
 /// </para>
+/// <para>
+/// Known differences from HF, all deliberate: <see cref="Encode"/> truncates to <see cref="MaxLength"/> by default
+/// (HF does not truncate unless asked); a truncation that cannot be done throws (HF logs an error and returns an
+/// over-long encoding); a tokenizer.json gets the slow tokenizer's semantics (NFC first, lower-case before accent
+/// stripping; the Rust normalizer differs only on exotic input); lone surrogates and U+FFFE are always removed;
+/// the <c>never_split</c>, <c>do_basic_tokenize=False</c> and <c>do_split_on_punc=False</c> settings are not supported.
+/// </para>
 /// </summary>
 public sealed partial class BertTokenizer
 {

@@ -67,19 +67,22 @@ internal static class TokenizerFiles
         string type = model.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "(missing)";
         if (type != "WordPiece")
             throw new BertFormatException(source, "model.type", $"is '{type}'; only a WordPiece model can be a BERT tokenizer.");
-        string prefix = String(model, "continuing_subword_prefix", source) ?? "##";
+        string prefix = String(model, "continuing_subword_prefix", source, "model.") ?? "##";
         var options = ReadNormalizer(root, source, new BertTokenizerOptions { ContinuingSubwordPrefix = prefix });
         // Keys present in tokenizer_config.json win, as in HF (the slow tokenizer reads only them, and
         // BertTokenizerFast.__init__ rebuilds the normalizer when they disagree with tokenizer.json).
         if (config is not null) options = ApplyConfig(options, config, textSettings: true);
         options = options with
         {
-            UnknownToken = String(model, "unk_token", source) ?? options.UnknownToken,
-            MaxInputCharsPerWord = Int(model, "max_input_chars_per_word", source) ?? options.MaxInputCharsPerWord,
+            UnknownToken = String(model, "unk_token", source, "model.") ?? options.UnknownToken,
+            MaxInputCharsPerWord = Int(model, "max_input_chars_per_word", source, "model.") is { } maxChars
+                ? maxChars is >= 1 and <= 1 << 20 ? maxChars
+                    : throw new BertFormatException(source, "model.max_input_chars_per_word", $"{maxChars} is outside 1..{1 << 20}.")
+                : options.MaxInputCharsPerWord,
         };
         options = ReadPostProcessor(root, options);
         if (root.TryGetProperty("padding", out var padding) && padding.ValueKind == JsonValueKind.Object &&
-            String(padding, "pad_token", source) is { } pad)
+            String(padding, "pad_token", source, "padding.") is { } pad)
             options = options with { PaddingToken = pad };
 
         var entries = ReadVocab(model, source);
@@ -92,8 +95,8 @@ internal static class TokenizerFiles
             foreach (var token in added.EnumerateArray())
             {
                 string field = $"added_tokens[{index++}]";
-                string content = String(token, "content", source) ?? throw new BertFormatException(source, field, "has no 'content'.");
-                int id = Int(token, "id", source) ?? throw new BertFormatException(source, field, "has no 'id'.");
+                string content = String(token, "content", source, field + ".") ?? throw new BertFormatException(source, field, "has no 'content'.");
+                int id = Int(token, "id", source, field + ".") ?? throw new BertFormatException(source, field, "has no 'id'.");
                 if (entries.TryGetValue(content, out int existing) && existing != id)
                     throw new BertFormatException(source, field, $"'{content}' has id {id} but the vocabulary gives it {existing}.");
                 entries[content] = id;
@@ -131,16 +134,16 @@ internal static class TokenizerFiles
 
     private static BertTokenizerOptions ApplyNormalizer(JsonElement n, string source, string field, BertTokenizerOptions o)
     {
-        string type = String(n, "type", source) ?? "(missing)";
+        string type = String(n, "type", source, field + ".") ?? "(missing)";
         switch (type)
         {
             case "BertNormalizer":
                 return o with
                 {
-                    CleanText = Bool(n, "clean_text", source) ?? true,
-                    TokenizeChineseChars = Bool(n, "handle_chinese_chars", source) ?? true,
+                    CleanText = Bool(n, "clean_text", source, field + ".") ?? true,
+                    TokenizeChineseChars = Bool(n, "handle_chinese_chars", source, field + ".") ?? true,
                     StripAccents = n.TryGetProperty("strip_accents", out var s) ? NullableBool(s, source, field + ".strip_accents") : null,
-                    LowerCase = Bool(n, "lowercase", source) ?? true,
+                    LowerCase = Bool(n, "lowercase", source, field + ".") ?? true,
                 };
             case "Sequence":
                 if (!n.TryGetProperty("normalizers", out var list) || list.ValueKind != JsonValueKind.Array)
@@ -197,20 +200,21 @@ internal static class TokenizerFiles
 
     private static string? Token(JsonElement root, string name) => root.TryGetProperty(name, out var e) ? TokenText(e) : null;
 
-    private static string? String(JsonElement o, string name, string source)
+    private static string? String(JsonElement o, string name, string source, string path = "")
     {
         if (!o.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null) return null;
-        return e.ValueKind == JsonValueKind.String ? e.GetString() : throw new BertFormatException(source, name, "is not a string.");
+        return e.ValueKind == JsonValueKind.String ? e.GetString() : throw new BertFormatException(source, path + name, "is not a string.");
     }
 
-    private static int? Int(JsonElement o, string name, string source)
+    private static int? Int(JsonElement o, string name, string source, string path = "")
     {
         if (!o.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null) return null;
-        return e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) ? v : throw new BertFormatException(source, name, "is not a 32-bit integer.");
+        return e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int v) ? v
+            : throw new BertFormatException(source, path + name, "is not a 32-bit integer.");
     }
 
-    private static bool? Bool(JsonElement o, string name, string source) =>
-        o.TryGetProperty(name, out var e) ? NullableBool(e, source, name) : null;
+    private static bool? Bool(JsonElement o, string name, string source, string path = "") =>
+        o.TryGetProperty(name, out var e) ? NullableBool(e, source, path + name) : null;
 
     private static bool? NullableBool(JsonElement e, string source, string field) => e.ValueKind switch
     {

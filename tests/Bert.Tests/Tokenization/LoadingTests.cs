@@ -118,6 +118,11 @@ public sealed class LoadingTests : IDisposable
         const string clash = """, {"id": 7, "content": "hello", "special": false}""";
         var conflict = Assert.Throws<BertFormatException>(() => BertTokenizer.FromTokenizerJson(Write("c.json", TokenizerJson("null", addedTokens: clash))));
         Assert.Contains("added_tokens[2]", conflict.Message);
+        string tooLong = TokenizerJson("null").Replace("\"max_input_chars_per_word\": 100", "\"max_input_chars_per_word\": -5");
+        var chars = Assert.Throws<BertFormatException>(() => BertTokenizer.FromTokenizerJson(Write("m.json", tooLong)));
+        Assert.Equal("model.max_input_chars_per_word", chars.Field);
+        string badLower = TokenizerJson(BertNormalizerCased.Replace("\"lowercase\": false", "\"lowercase\": \"no\""));
+        Assert.Equal("normalizer.lowercase", Assert.Throws<BertFormatException>(() => BertTokenizer.FromTokenizerJson(Write("l.json", badLower))).Field);
     }
 
     [Fact]
