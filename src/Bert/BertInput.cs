@@ -1,3 +1,5 @@
+using Bert.Tokenization;
+
 namespace Bert;
 
 /// <summary>
@@ -22,6 +24,22 @@ public readonly ref struct BertInput
         AttentionMask = attentionMask;
         BatchSize = batchSize;
         SequenceLength = sequenceLength;
+    }
+
+    /// <summary>The padded batch a <see cref="BertTokenizer"/> produced (<see cref="BertTokenizer.EncodeBatch(IReadOnlyList{string}, bool, TruncationStrategy, int?, PaddingStrategy)"/>).</summary>
+    /// <param name="batch">The tokenized batch.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="batch"/> is null.</exception>
+    public BertInput(BertBatchEncoding batch)
+        : this((batch ?? throw new ArgumentNullException(nameof(batch))).Ids, batch.TypeIds, batch.AttentionMask, batch.BatchSize, batch.SequenceLength)
+    {
+    }
+
+    /// <summary>One tokenized sequence (batch 1) as <see cref="BertTokenizer.Encode"/> produced it.</summary>
+    /// <param name="encoding">The tokenized sequence.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="encoding"/> is null.</exception>
+    public BertInput(BertEncoding encoding)
+        : this((encoding ?? throw new ArgumentNullException(nameof(encoding))).Ids, encoding.TypeIds, encoding.AttentionMask, 1, encoding.Ids.Length)
+    {
     }
 
     /// <summary>Token ids [batch·seq].</summary>

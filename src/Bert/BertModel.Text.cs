@@ -52,7 +52,7 @@ public sealed partial class BertModel
         if (pooling == BertPooling.Pooler) RequireHead(BertHeads.Pooler, "pooler.dense", "Pooler pooling");
         var batch = RequireTokenizer().EncodeBatch(texts, maxLength: MaxTextTokens);
         int b = batch.BatchSize, seq = batch.SequenceLength, h = Config.HiddenSize;
-        var input = new BertInput(batch.Ids, batch.TypeIds, batch.AttentionMask, b, seq);
+        var input = new BertInput(batch);
         var flat = new float[(pooling == BertPooling.Pooler ? b : b * seq) * h];
         Forward(input, pooling == BertPooling.Pooler ? new BertOutputs { PoolerOutput = flat } : new BertOutputs { LastHiddenState = flat });
         var vectors = new float[b][];

@@ -32,6 +32,9 @@ public sealed class TextApiParityTests : IDisposable
         var single = model.Tokenizer.Encode("the cat sat on the mat.");
         var singleLogits = ort.Run(single.Ids, single.TypeIds, single.AttentionMask, 1, single.Ids.Length)["logits"];
         Assert.True(Compare.MaxAbs(singleLogits, model.Classify("the cat sat on the mat.").Logits.ToArray()) <= Tolerance);
+        var viaSpans = new float[3];
+        model.Forward(new BertInput(single), new BertOutputs { SequenceClassificationLogits = viaSpans });
+        Assert.True(Compare.MaxAbs(singleLogits, viaSpans) <= Tolerance);
     }
 
     [Fact]
