@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Bert.Kernels;
 
@@ -29,9 +30,11 @@ internal static unsafe class GemmSmallM
         for (; j + 4 <= j1; j += 4)
         {
             float* w = job.W + (nint)j * k;
+            // The first pass over this group of 4 rows of w (from DRAM) prefetches the next group; later passes hit L1/L2.
+            float* next = j + 8 <= j1 ? w + 4 * (nint)k : null;
             int i = 0;
-            for (; i + 4 <= m; i += 4) Dot4x4(job.X + (nint)i * k, w, k, job.Y + (nint)i * n + j, n);
-            for (; i < m; i++) Dot1x4(job.X + (nint)i * k, w, k, job.Y + (nint)i * n + j);
+            for (; i + 4 <= m; i += 4, next = null) Dot4x4(job.X + (nint)i * k, w, k, job.Y + (nint)i * n + j, n, next);
+            for (; i < m; i++, next = null) Dot1x4(job.X + (nint)i * k, w, k, job.Y + (nint)i * n + j, next);
         }
         for (; j < j1; j++)
             for (int i = 0; i < m; i++) job.Y[(nint)i * n + j] = Dot(job.X + (nint)i * k, job.W + (nint)j * k, k);
@@ -47,7 +50,7 @@ internal static unsafe class GemmSmallM
 
     // x: 4 rows [4, k] (stride k); w: 4 rows [4, k] (stride k); y[r, c] = x_r · w_c, rows of y ldy apart
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x4(float* x, float* w, int k, float* y, nint ldy)
+    private static void Dot4x4(float* x, float* w, int k, float* y, nint ldy, float* next)
     {
         int v = Vector<float>.Count;
         Vector<float> a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default, a12 = default, a13 = default,
@@ -56,6 +59,7 @@ internal static unsafe class GemmSmallM
         int p = 0;
         for (; p + v <= k; p += v)
         {
+            if (next != null) PrefetchNext(next, p);
             var b0 = Vector.Load(w0 + p); var b1 = Vector.Load(w1 + p); var b2 = Vector.Load(w2 + p); var b3 = Vector.Load(w3 + p);
             var r = Vector.Load(x0 + p);
             a00 = Vector.FusedMultiplyAdd(r, b0, a00); a01 = Vector.FusedMultiplyAdd(r, b1, a01); a02 = Vector.FusedMultiplyAdd(r, b2, a02); a03 = Vector.FusedMultiplyAdd(r, b3, a03);
@@ -75,7 +79,7 @@ internal static unsafe class GemmSmallM
 
     // x: one row [k]; w: 4 rows [4, k]; y[c] = x · w_c
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x4(float* x, float* w, int k, float* y)
+    private static void Dot1x4(float* x, float* w, int k, float* y, float* next)
     {
         int v = Vector<float>.Count;
         Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
@@ -83,6 +87,7 @@ internal static unsafe class GemmSmallM
         int p = 0;
         for (; p + v <= k; p += v)
         {
+            if (next != null) PrefetchNext(next, p);
             var r = Vector.Load(x + p);
             a0 = Vector.FusedMultiplyAdd(r, Vector.Load(w0 + p), a0); a1 = Vector.FusedMultiplyAdd(r, Vector.Load(w1 + p), a1);
             a2 = Vector.FusedMultiplyAdd(r, Vector.Load(w2 + p), a2); a3 = Vector.FusedMultiplyAdd(r, Vector.Load(w3 + p), a3);
@@ -99,6 +104,17 @@ internal static unsafe class GemmSmallM
         int p = 0;
         for (; p + v <= k; p += v) a = Vector.FusedMultiplyAdd(Vector.Load(x + p), Vector.Load(w + p), a);
         return Vector.Sum(a) + Tail(x, w, p, k);
+    }
+
+    // Why: 4 interleaved 3 KiB streams are too short for the hardware prefetchers to ramp up (measured 6 GB/s from
+    // DRAM against 23 GB/s for one sequential stream). While the current group's step consumes 4·lanes floats, this
+    // asks for the same number of floats of the next group (contiguous 4·k floats), into L2.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchNext(float* next, int p)
+    {
+        if (!Sse.IsSupported) return;
+        float* line = next + 4 * (nint)p;
+        for (int l = 0; l < 4 * Vector<float>.Count; l += 16) Sse.Prefetch1(line + l);
     }
 
     // The k % lanes leftover products (scalar: at most lanes − 1 of them).

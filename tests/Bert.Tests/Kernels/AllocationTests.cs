@@ -21,6 +21,7 @@ public class AllocationTests
         var table = KernelSweeps.Random(10 * hidden, 6);
         int[] ids = [1, 2, 3];
         var rows = new float[3 * hidden];
+        var big = KernelSweeps.Random(100_003, 7); // above the parallel split of the element-wise kernels
 
         void RunAll()
         {
@@ -30,6 +31,8 @@ public class AllocationTests
             Softmax.Masked(y, gamma, m, n, y);
             Normalization.AddLayerNorm(y, y, gamma, gamma, 1e-12f, m, n, y);
             Activations.Tanh(y, y);
+            Activations.Gelu(big, big);
+            Activations.GeluTanh(big, big);
             Embedding.Gather(table, hidden, ids, rows);
             Embedding.GatherAdd(table, hidden, ids, rows);
         }
