@@ -5,10 +5,16 @@ namespace Bert.Tests.Model;
 /// <summary>
 /// A second, deliberately plain BERT written straight from modeling_bert.py in double precision, one sequence at a time:
 /// padded keys are skipped outright (not masked with a large negative), so it is independent of our mask handling.
+/// The oracle both for our engine (Model tests) and for the synthetic ONNX graph (Synthetic tests).
 /// </summary>
-internal sealed class ReferenceBert(RandomCheckpoint w)
+/// <param name="config">The architecture.</param>
+/// <param name="weight">Bare HF tensor name → row-major values.</param>
+/// <param name="contains">Whether the checkpoint has a tensor (pooler, untied MLM decoder).</param>
+internal sealed class ReferenceBert(BertConfig config, Func<string, float[]> weight, Func<string, bool> contains)
 {
-    private readonly BertConfig _c = w.Config;
+    private readonly BertConfig _c = config;
+
+    public ReferenceBert(RandomCheckpoint checkpoint) : this(checkpoint.Config, n => checkpoint[n], checkpoint.Contains) { }
 
     public sealed record Result(double[][] Hidden, double[]? Pooled);
 
@@ -21,23 +27,23 @@ internal sealed class ReferenceBert(RandomCheckpoint w)
         {
             x[t] = new double[h];
             for (int c = 0; c < h; c++)
-                x[t][c] = (double)w["embeddings.word_embeddings.weight"][ids[t] * h + c] + w["embeddings.token_type_embeddings.weight"][types[t] * h + c]
-                    + w["embeddings.position_embeddings.weight"][t * h + c];
+                x[t][c] = (double)weight("embeddings.word_embeddings.weight")[ids[t] * h + c] + weight("embeddings.token_type_embeddings.weight")[types[t] * h + c]
+                    + weight("embeddings.position_embeddings.weight")[t * h + c];
             x[t] = LayerNorm(x[t], "embeddings.LayerNorm");
         }
         for (int l = 0; l < _c.NumHiddenLayers; l++) x = Layer(x, mask, $"encoder.layer.{l}");
-        double[]? pooled = w.Contains("pooler.dense.weight") ? Linear(x[0], "pooler.dense").Select(Math.Tanh).ToArray() : null;
+        double[]? pooled = contains("pooler.dense.weight") ? Linear(x[0], "pooler.dense").Select(Math.Tanh).ToArray() : null;
         return new Result(x, pooled);
     }
 
     public double[] MlmLogits(double[] hidden)
     {
         var t = LayerNorm(Act(Linear(hidden, "cls.predictions.transform.dense")), "cls.predictions.transform.LayerNorm");
-        var decoder = w.Contains("cls.predictions.decoder.weight") ? w["cls.predictions.decoder.weight"] : w["embeddings.word_embeddings.weight"];
-        return Linear(t, decoder, w["cls.predictions.bias"]);
+        var decoder = contains("cls.predictions.decoder.weight") ? weight("cls.predictions.decoder.weight") : weight("embeddings.word_embeddings.weight");
+        return Linear(t, decoder, weight("cls.predictions.bias"));
     }
 
-    public double[] Linear(double[] x, string prefix) => Linear(x, w[prefix + ".weight"], w[prefix + ".bias"]);
+    public double[] Linear(double[] x, string prefix) => Linear(x, weight(prefix + ".weight"), weight(prefix + ".bias"));
 
     private double[][] Layer(double[][] x, int[] mask, string p)
     {
@@ -82,8 +88,8 @@ internal sealed class ReferenceBert(RandomCheckpoint w)
     private double[] LayerNorm(double[] x, string prefix)
     {
         double mean = x.Average(), var = x.Select(z => (z - mean) * (z - mean)).Average();
-        var g = w[prefix + ".weight"];
-        var b = w[prefix + ".bias"];
+        var g = weight(prefix + ".weight");
+        var b = weight(prefix + ".bias");
         return x.Select((z, c) => (z - mean) / Math.Sqrt(var + _c.LayerNormEps) * g[c] + b[c]).ToArray();
     }
 
