@@ -11,7 +11,7 @@ namespace Bert;
 /// present, and the tokenizer when the folder has one.
 /// </summary>
 /// <remarks>
-/// <para><see cref="Forward"/> is the span-based core: the caller passes a tokenized, right-padded batch and the spans to
+/// <para><see cref="Forward(in BertInput, in BertOutputs)"/> is the span-based core: the caller passes a tokenized, right-padded batch and the spans to
 /// fill (see <see cref="BertOutputs"/>); it allocates nothing once the workspace has grown to the largest batch seen.
 /// <see cref="Encode(string, BertPooling)"/>, <see cref="Classify(string)"/> and <see cref="FillMask"/> are conveniences
 /// for text that tokenize and return new arrays.</para>
