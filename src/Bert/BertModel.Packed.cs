@@ -11,14 +11,22 @@ public sealed partial class BertModel
     /// <param name="input">The packed batch.</param>
     /// <param name="outputs">Destinations; leave a span empty to skip that output.</param>
     /// <exception cref="ArgumentException">A length, boundary or id is out of range, or an output has the wrong length.</exception>
-    /// <exception cref="InvalidOperationException">An output needs weights this checkpoint lacks.</exception>
+    /// <exception cref="InvalidOperationException">An output needs weights this checkpoint lacks, or Forward was called from
+    /// inside an <see cref="Observer"/> callback of this model.</exception>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public void Forward(in BertPackedInput input, in BertOutputs outputs)
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            PackedForward.Run(_network, input, outputs, Observer);
+            EnterForward();
+            try
+            {
+                PackedForward.Run(_network, input, outputs, Observer);
+            }
+            finally
+            {
+                _inForward = false;
+            }
         }
     }
 }
