@@ -84,16 +84,19 @@ internal static class HfFiles
         return ["vocab.txt", "tokenizer_config.json", "special_tokens_map.json"];
     }
 
-    // A cased vocabulary (bert-base-cased) has ordinary tokens with capitals; an uncased one only in [SPECIAL] tokens.
+    // A lower-casing tokenizer can never produce a token that lower-casing would change. Cased vocabularies
+    // (bert-base-cased: thousands) are full of them; uncased ones have none or a stray few (ℝ has no lower case, so it
+    // does not count). More than 1% of the tokens means cased.
     private static bool HasCasedTokens(Vocabulary vocabulary)
     {
+        int cased = 0;
         for (int id = 0; id < vocabulary.Count; id++)
         {
             string? token = vocabulary.GetToken(id);
             if (token is null || token.StartsWith('[') && token.EndsWith(']')) continue;
-            if (token.Any(char.IsUpper)) return true;
+            if (!token.Equals(token.ToLowerInvariant(), StringComparison.Ordinal)) cased++;
         }
-        return false;
+        return cased > vocabulary.Count / 100;
     }
 
     private static int[] Shape(TensorSource s)
