@@ -58,7 +58,7 @@ public sealed class OnnxImporterRoundTripTests
         var x = a.FillMask("the [MASK] sat on the mat.")[0];
         var y = b.FillMask("the [MASK] sat on the mat.")[0];
         // Same weights, same config, same code: bit-identical predictions.
-        Assert.Equal(x.Select(p => (p.Token, p.Probability)), y.Select(p => (p.Token, p.Probability)));
+        Assert.Equal(x.Select(p => (p.Token, p.Score)), y.Select(p => (p.Token, p.Score)));
     }
 
     private static void AssertSameConfig(BertConfig expected, BertConfig actual)
