@@ -62,8 +62,9 @@ public sealed class TokenizerFuzzTests(ITestOutputHelper output)
             perCharLarge = Math.Min(perCharLarge, NanosecondsPerChar(hostile, large));
         }
         output.WriteLine($"ns/char: English {perCharEnglish:F1}; hostile {perCharSmall:F1} (16 K chars), {perCharLarge:F1} (128 K chars); ratio to English {perCharLarge / perCharEnglish:F0}×");
-        // Linear: 8× the input costs about 8× the time (a quadratic WordPiece made it 64×). 3× absorbs machine noise.
-        Assert.True(perCharLarge < 3 * perCharSmall, $"per-char cost grew from {perCharSmall:F1} to {perCharLarge:F1} ns with input size");
+        // Linear: 8× the input costs about 8× the time, so the per-char cost stays put; a quadratic WordPiece makes it
+        // grow 8×. The bound 4× sits between the two and absorbs a shared machine's noise.
+        Assert.True(perCharLarge < 4 * perCharSmall, $"per-char cost grew from {perCharSmall:F1} to {perCharLarge:F1} ns with input size");
         // Bounded constant: at most ~1000 hash steps and probes per character (window = 1000) against ~10 for English.
         Assert.True(perCharLarge < 2000 * perCharEnglish, $"hostile {perCharLarge:F1} ns/char vs English {perCharEnglish:F1}");
     }
