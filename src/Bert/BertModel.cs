@@ -178,8 +178,6 @@ public sealed partial class BertModel : IDisposable
         }
     }
 
-    private string LabelName(int id) => Config.Id2Label.TryGetValue(id, out var name) ? name : $"LABEL_{id}";
-
     private void RequireHead(BertHeads needed, string weights, string what)
     {
         if ((Heads & needed) != needed)
