@@ -18,7 +18,7 @@ namespace Bert;
 /// <para>Thread safety: one forward pass runs at a time per instance; concurrent calls are serialized by a lock because
 /// they share one workspace (each pass already uses every core through the kernels' worker pool). Separate instances
 /// may run in parallel; F32 weights are memory-mapped, so they share the page cache.</para>
-/// <para>The instance owns the memory map of the weights when made by <see cref="Load"/>: dispose it when done.</para>
+/// <para>The instance owns the memory map of the weights when made by <see cref="Load(string)"/>: dispose it when done.</para>
 /// </remarks>
 public sealed partial class BertModel : IDisposable
 {
@@ -40,6 +40,8 @@ public sealed partial class BertModel : IDisposable
     /// <param name="folder">The checkpoint folder.</param>
     /// <returns>The model; dispose it to unmap the weights.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="folder"/> is null.</exception>
+    /// <exception cref="Hub.HubException"><paramref name="folder"/> does not exist, has the shape of a hub id (<c>org/name</c>),
+    /// and resolving it from the Hugging Face hub failed (see <see cref="Load(string, string?, Hub.HubOptions?, IProgress{Hub.HubProgress}?)"/>).</exception>
     /// <exception cref="BertFormatException">
     /// The folder, config or weights are missing or malformed, a required tensor is absent or misshapen, or the
     /// configuration is unsupported; the message names the file and field.
@@ -47,6 +49,7 @@ public sealed partial class BertModel : IDisposable
     public static BertModel Load(string folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        folder = ResolveModelPath(folder);   // a hub id ("org/name") that is not a local folder: see BertModel.Hub.cs
         var checkpoint = BertCheckpoint.Open(folder);
         try
         {
