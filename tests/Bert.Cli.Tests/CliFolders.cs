@@ -10,6 +10,10 @@ public sealed class CliFolders : IDisposable
         SyntheticCheckpoint.Create(Model, new SyntheticOptions());
         SyntheticCheckpoint.Create(MaskedLM, new SyntheticOptions { Head = SyntheticHead.MaskedLM });
         SyntheticCheckpoint.Create(Classifier, new SyntheticOptions { Head = SyntheticHead.SequenceClassification, NumLabels = 3 });
+        SyntheticCheckpoint.Create(CrossEncoder, new SyntheticOptions { Head = SyntheticHead.SequenceClassification, NumLabels = 1 });
+        SyntheticCheckpoint.Create(TokenClassifier, new SyntheticOptions
+            { Head = SyntheticHead.TokenClassification, NumLabels = 3, LabelNames = ["O", "B-PER", "I-PER"] });
+        SyntheticCheckpoint.Create(QuestionAnswering, new SyntheticOptions { Head = SyntheticHead.QuestionAnswering });
     }
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "bert-cli-" + Guid.NewGuid().ToString("N"));
@@ -19,6 +23,12 @@ public sealed class CliFolders : IDisposable
     public string MaskedLM => Path.Combine(Root, "mlm");
 
     public string Classifier => Path.Combine(Root, "seqcls");
+
+    public string CrossEncoder => Path.Combine(Root, "cross");
+
+    public string TokenClassifier => Path.Combine(Root, "tokcls");
+
+    public string QuestionAnswering => Path.Combine(Root, "qa");
 
     public string File(string name) => Path.Combine(Root, name);
 

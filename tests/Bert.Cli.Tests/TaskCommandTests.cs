@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bert.Pipelines;
 using Bert.Tokenization;
 
 namespace Bert.Cli.Tests;
@@ -44,15 +45,15 @@ public sealed class TaskCommandTests(CliFolders folders) : IClassFixture<CliFold
     [Fact]
     public void Classify_prints_the_librarys_label_and_probabilities()
     {
-        var r = BertTool.Run("classify", "-m", folders.Classifier, "--json", "some text", "another");
+        var r = BertTool.Run("classify", "-m", folders.Classifier, "--json", "-k", "0", "some text", "another");
         Assert.True(r.ExitCode == 0, r.Stderr);
         using var model = BertModel.Load(folders.Classifier);
         foreach (var (line, text) in r.Lines.Select(Json).Zip(["some text", "another"]))
         {
             var c = model.Classify(text);
             Assert.Equal(c.Label, line.GetProperty("label").GetString());
-            Assert.Equal(c.Score, line.GetProperty("score").GetSingle());
-            Assert.Equal(3, line.GetProperty("probabilities").EnumerateObject().Count());
+            Assert.Equal(c.Score, line.GetProperty("score").GetSingle(), 1e-6f);   // batched vs single forward
+            Assert.Equal(3, line.GetProperty("labels").GetArrayLength());
         }
     }
 
@@ -64,7 +65,7 @@ public sealed class TaskCommandTests(CliFolders folders) : IClassFixture<CliFold
         var masks = Json(r.Lines.Single()).GetProperty("masks");
         Assert.Equal(2, masks.GetArrayLength());
         using var model = BertModel.Load(folders.MaskedLM);
-        var expected = model.FillMask("a [MASK] b [MASK]", 4);
+        var expected = model.FillMask("a [MASK] b [MASK]", new FillMaskOptions { TopK = 4 });
         for (int m = 0; m < 2; m++)
             Assert.Equal(expected[m].Select(p => p.Id), masks[m].EnumerateArray().Select(p => p.GetProperty("id").GetInt32()));
     }
@@ -78,5 +79,42 @@ public sealed class TaskCommandTests(CliFolders folders) : IClassFixture<CliFold
         Assert.Equal("BertForMaskedLM", Json(r.Lines.Single()).GetProperty("architecture").GetString());
         using var model = BertModel.Load(folder);
         Assert.True(model.Heads.HasFlag(BertHeads.MaskedLM));
+    }
+
+    [Fact]
+    public void Rerank_orders_documents_as_the_library_does()
+    {
+        string[] docs = ["first doc", "a second, longer document", "third"];
+        var r = BertTool.Run(["rerank", "-m", folders.CrossEncoder, "--json", "-q", "the query", .. docs]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var model = BertModel.Load(folders.CrossEncoder);
+        var expected = model.Rerank("the query", docs);
+        Assert.Equal(expected.Select(e => e.Index), r.Lines.Select(Json).Select(l => l.GetProperty("index").GetInt32()));
+    }
+
+    [Fact]
+    public void Ner_prints_the_librarys_entities()
+    {
+        var r = BertTool.Run("ner", "-m", folders.TokenClassifier, "--json", "--aggregation", "None", "John lives in Berlin");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var model = BertModel.Load(folders.TokenClassifier);
+        var expected = model.ExtractEntities("John lives in Berlin", new TokenClassificationOptions { AggregationStrategy = AggregationStrategy.None });
+        var entities = Json(r.Lines.Single()).GetProperty("entities");
+        Assert.Equal(expected.Select(e => (e.Label, e.Start, e.End)),
+            entities.EnumerateArray().Select(e => (e.GetProperty("label").GetString()!, e.GetProperty("start").GetInt32(), e.GetProperty("end").GetInt32())));
+    }
+
+    [Fact]
+    public void Qa_prints_the_librarys_answer_span()
+    {
+        const string question = "Where does John live?", context = "John lives in Berlin and works in Paris.";
+        var r = BertTool.Run("qa", "-m", folders.QuestionAnswering, "--json", "-q", question, "-c", context);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var model = BertModel.Load(folders.QuestionAnswering);
+        var expected = model.AnswerQuestion(question, context)[0];
+        var answer = Json(r.Lines.Single());
+        Assert.Equal(expected.Answer, answer.GetProperty("answer").GetString());
+        Assert.Equal(context[expected.Start..expected.End], answer.GetProperty("answer").GetString());
+        Assert.Equal(expected.Start, answer.GetProperty("start").GetInt32());
     }
 }
