@@ -1,3 +1,6 @@
 using BenchmarkDotNet.Running;
+using Bert.Benchmarks;
 
+if (args.Length > 0 && args[0] == "quick") return QuickBench.Run(args);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -13,6 +13,24 @@ internal static class WeightLoader
             weights.Get(prefix + ".bias", [outFeatures]),
             outFeatures, inFeatures);
 
+    /// <summary>
+    /// Several <c>nn.Linear</c> layers with the same input, stacked into one [Σ out, in] weight (and bias) so one GEMM
+    /// computes them all, e.g. BertSelfAttention's query, key and value: y = x·[Wq; Wk; Wv]ᵀ + [bq; bk; bv].
+    /// </summary>
+    /// <remarks>A copy, made once at load: the per-layer weights it replaces are no longer read after it.</remarks>
+    public static LinearWeight Stacked(IWeightSource weights, ReadOnlySpan<string> prefixes, int outFeatures, int inFeatures)
+    {
+        int rows = checked(prefixes.Length * outFeatures);
+        var w = GC.AllocateUninitializedArray<float>(checked(rows * inFeatures));
+        var b = GC.AllocateUninitializedArray<float>(rows);
+        for (int i = 0; i < prefixes.Length; i++)
+        {
+            weights.Get(prefixes[i] + ".weight", [outFeatures, inFeatures]).Span.CopyTo(w.AsSpan(i * outFeatures * inFeatures));
+            weights.Get(prefixes[i] + ".bias", [outFeatures]).Span.CopyTo(b.AsSpan(i * outFeatures));
+        }
+        return LinearWeight.Create(w, b, rows, inFeatures);
+    }
+
     /// <summary>A vector of length n.</summary>
     public static ReadOnlyMemory<float> Vector(IWeightSource weights, string name, int n) => weights.Get(name, [n]);
 }
