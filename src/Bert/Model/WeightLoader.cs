@@ -7,8 +7,9 @@ namespace Bert.Model;
 internal static class WeightLoader
 {
     /// <summary>An <c>nn.Linear(in, out)</c> stored as <c>{prefix}.weight</c> [out, in] and <c>{prefix}.bias</c> [out].</summary>
+    /// <remarks>A <see cref="ReducedPrecisionWeights"/> source returns the encoder's layers as bfloat16 or int8.</remarks>
     public static LinearWeight Linear(IWeightSource weights, string prefix, int outFeatures, int inFeatures)
-        => LinearWeight.Create(
+        => (weights as ReducedPrecisionWeights)?.TryLinear(prefix, outFeatures, inFeatures) ?? LinearWeight.Create(
             weights.Get(prefix + ".weight", [outFeatures, inFeatures]),
             weights.Get(prefix + ".bias", [outFeatures]),
             outFeatures, inFeatures);
@@ -17,18 +18,15 @@ internal static class WeightLoader
     /// Several <c>nn.Linear</c> layers with the same input, stacked into one [Σ out, in] weight (and bias) so one GEMM
     /// computes them all, e.g. BertSelfAttention's query, key and value: y = x·[Wq; Wk; Wv]ᵀ + [bq; bk; bv].
     /// </summary>
-    /// <remarks>A copy, made once at load: the per-layer weights it replaces are no longer read after it.</remarks>
+    /// <remarks>
+    /// Each part is read as <see cref="Linear"/> reads it (so in the source's bfloat16/int8 format), then stacked into
+    /// new arrays once at load; the per-layer tensors are not read again.
+    /// </remarks>
     public static LinearWeight Stacked(IWeightSource weights, ReadOnlySpan<string> prefixes, int outFeatures, int inFeatures)
     {
-        int rows = checked(prefixes.Length * outFeatures);
-        var w = GC.AllocateUninitializedArray<float>(checked(rows * inFeatures));
-        var b = GC.AllocateUninitializedArray<float>(rows);
-        for (int i = 0; i < prefixes.Length; i++)
-        {
-            weights.Get(prefixes[i] + ".weight", [outFeatures, inFeatures]).Span.CopyTo(w.AsSpan(i * outFeatures * inFeatures));
-            weights.Get(prefixes[i] + ".bias", [outFeatures]).Span.CopyTo(b.AsSpan(i * outFeatures));
-        }
-        return LinearWeight.Create(w, b, rows, inFeatures);
+        var parts = new LinearWeight[prefixes.Length];
+        for (int i = 0; i < parts.Length; i++) parts[i] = Linear(weights, prefixes[i], outFeatures, inFeatures);
+        return LinearWeight.Concatenate(parts);
     }
 
     /// <summary>A vector of length n.</summary>
