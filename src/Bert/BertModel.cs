@@ -18,7 +18,7 @@ namespace Bert;
 /// <para>Thread safety: one forward pass runs at a time per instance; concurrent calls are serialized by a lock because
 /// they share one workspace (each pass already uses every core through the kernels' worker pool). Separate instances
 /// may run in parallel; F32 weights are memory-mapped, so they share the page cache.</para>
-/// <para>The instance owns the memory map of the weights when made by <see cref="Load"/>: dispose it when done.</para>
+/// <para>The instance owns the memory map of the weights when made by <see cref="Load(string)"/>: dispose it when done.</para>
 /// </remarks>
 public sealed partial class BertModel : IDisposable
 {
@@ -44,14 +44,30 @@ public sealed partial class BertModel : IDisposable
     /// The folder, config or weights are missing or malformed, a required tensor is absent or misshapen, or the
     /// configuration is unsupported; the message names the file and field.
     /// </exception>
-    public static BertModel Load(string folder)
+    public static BertModel Load(string folder) => Load(folder, new BertLoadOptions());
+
+    /// <summary>
+    /// Opens a Hugging Face checkpoint folder as <see cref="Load(string)"/> does, with options such as the weight type
+    /// of the encoder's dense layers (<see cref="BertLoadOptions.WeightType"/>: F32, bfloat16 or int8).
+    /// </summary>
+    /// <param name="folder">The checkpoint folder.</param>
+    /// <param name="options">Load options.</param>
+    /// <returns>The model; dispose it to unmap the weights.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="folder"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="BertLoadOptions.WeightType"/> is not a defined value.</exception>
+    /// <exception cref="BertFormatException">As for <see cref="Load(string)"/>.</exception>
+    public static BertModel Load(string folder, BertLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Enum.IsDefined(options.WeightType))
+            throw new ArgumentOutOfRangeException(nameof(options), options.WeightType, "WeightType must be Float32, BFloat16 or Int8.");
         var checkpoint = BertCheckpoint.Open(folder);
         try
         {
             var tokenizer = TryLoadTokenizer(folder);
-            return new BertModel(new BertNetwork(checkpoint.Config, checkpoint.Weights), checkpoint) { Tokenizer = tokenizer };
+            var weights = ReducedPrecisionWeights.Wrap(checkpoint.Weights, options.WeightType);
+            return new BertModel(new BertNetwork(checkpoint.Config, weights), checkpoint) { Tokenizer = tokenizer };
         }
         catch
         {
@@ -69,10 +85,27 @@ public sealed partial class BertModel : IDisposable
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="BertFormatException">A required tensor is missing or misshapen, or the configuration is unsupported.</exception>
     public static BertModel FromWeights(BertConfig config, IWeightSource weights, BertTokenizer? tokenizer = null)
+        => FromWeights(config, weights, new BertLoadOptions(), tokenizer);
+
+    /// <summary>
+    /// Builds a model over weights the caller owns, with load options (e.g. bfloat16 or int8 dense layers, converted
+    /// into new arrays here); the caller keeps the source alive and disposes it.
+    /// </summary>
+    /// <param name="config">The architecture.</param>
+    /// <param name="weights">Tensors named as Hugging Face writes them.</param>
+    /// <param name="options">Load options.</param>
+    /// <param name="tokenizer">Tokenizer for the text methods, or null.</param>
+    /// <exception cref="ArgumentNullException">config, weights or options is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="BertLoadOptions.WeightType"/> is not a defined value.</exception>
+    /// <exception cref="BertFormatException">A required tensor is missing or misshapen, or the configuration is unsupported.</exception>
+    public static BertModel FromWeights(BertConfig config, IWeightSource weights, BertLoadOptions options, BertTokenizer? tokenizer = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(weights);
-        return new BertModel(new BertNetwork(config, weights), null) { Tokenizer = tokenizer };
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Enum.IsDefined(options.WeightType))
+            throw new ArgumentOutOfRangeException(nameof(options), options.WeightType, "WeightType must be Float32, BFloat16 or Int8.");
+        return new BertModel(new BertNetwork(config, ReducedPrecisionWeights.Wrap(weights, options.WeightType)), null) { Tokenizer = tokenizer };
     }
 
     /// <summary>The architecture (config.json).</summary>
