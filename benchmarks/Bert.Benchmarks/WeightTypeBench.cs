@@ -19,7 +19,22 @@ internal static class WeightTypeBench
         string preset = Environment.GetEnvironmentVariable("BERT_BENCH_PRESET") ?? "base";
         string folder = EnsureCheckpoint(preset);
         BertWeightType[] types = [BertWeightType.Float32, BertWeightType.BFloat16, BertWeightType.Int8];
-        var models = types.Select(t => BertModel.Load(folder, new BertLoadOptions { WeightType = t })).ToArray();
+        var models = new BertModel[types.Length];
+        // Resident memory each model adds (load + one 1×128 pass, which touches every weight), smallest first so
+        // that pages shared with a later model are charged to the first; weight bytes = F32 size of all tensors.
+        long weightBytes = new FileInfo(Path.Combine(folder, "model.safetensors")).Length;
+        foreach (int i in new[] { 2, 1, 0 })
+        {
+            var (anon0, file0) = ResidentSplit();
+            long before = Resident();
+            models[i] = BertModel.Load(folder, new BertLoadOptions { WeightType = types[i] });
+            var (ids0, types0, mask0) = Sentence(models[i].Config.VocabSize, 128);
+            models[i].Forward(new BertInput(ids0, types0, mask0, 1, 128), new BertOutputs { LastHiddenState = new float[128 * models[i].Config.HiddenSize] });
+            long added = Resident() - before;
+            var (anon1, file1) = ResidentSplit();
+            Console.WriteLine($"// {types[i]}: resident +{added / 1e6:F0} MB after load and one pass ({(double)added / weightBytes:F2}× the {weightBytes / 1e6:F0} MB F32 checkpoint; " +
+                $"anonymous +{(anon1 - anon0) / 1e6:F0} MB, file-backed +{(file1 - file0) / 1e6:F0} MB)");
+        }
         using var options = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         using var session = new InferenceSession(Path.Combine(folder, "model.onnx"), options);
         int h = models[0].Config.HiddenSize;
@@ -63,6 +78,24 @@ internal static class WeightTypeBench
         foreach (var m in models) m.Dispose();
         Console.WriteLine("Medians of interleaved calls on a shared machine: compare ratios within one run only.");
         return 0;
+    }
+
+    // RssAnon and RssFile of /proc/self/status (Linux; zeros elsewhere), bytes.
+    private static (long Anonymous, long File) ResidentSplit()
+    {
+        if (!File.Exists("/proc/self/status")) return (0, 0);
+        long Field(string[] lines, string name) => lines.Where(l => l.StartsWith(name, StringComparison.Ordinal))
+            .Select(l => long.Parse(l[name.Length..].Trim().Split(' ')[0]) * 1024).FirstOrDefault();
+        var status = File.ReadAllLines("/proc/self/status");
+        return (Field(status, "RssAnon:"), Field(status, "RssFile:"));
+    }
+
+    private static long Resident()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        using var self = Process.GetCurrentProcess();
+        return self.WorkingSet64;
     }
 
     private static OrtValue Int64(int[] values, long[] shape) => OrtValue.CreateTensorValueFromMemory(values.Select(x => (long)x).ToArray(), shape);
