@@ -16,6 +16,9 @@ public sealed class SpanPipelineParityTests : IClassFixture<SpanPipelineParityTe
     // logits per coordinate up to a factor 2, and products of two probabilities stay within 2·2e-5. 1e-4 leaves margin.
     private const double ScoreTolerance = 1e-4;
 
+    // A packed batch may change only the engine's summation order: the batch-vs-alone bound.
+    private const double BatchTolerance = 1e-5;
+
     private static readonly string[] Labels = ["O", "I-PER", "B-PER", "I-LOC", "B-LOC", "MISC"];
 
     private static readonly string[] Texts =
@@ -65,7 +68,13 @@ public sealed class SpanPipelineParityTests : IClassFixture<SpanPipelineParityTe
     {
         var options = new TokenClassificationOptions { AggregationStrategy = AggregationStrategy.Average };
         var batch = _c.Ner.ExtractEntities(Texts, options);
-        for (int i = 0; i < Texts.Length; i++) Assert.Equal(_c.Ner.ExtractEntities(Texts[i], options), batch[i]);
+        for (int i = 0; i < Texts.Length; i++)
+        {
+            var alone = _c.Ner.ExtractEntities(Texts[i], options);
+            Assert.Equal(alone.Select(e => e with { Score = 0 }), batch[i].Select(e => e with { Score = 0 }));
+            // Packing may change summation order in the engine only: the batch-vs-alone bound.
+            for (int k = 0; k < alone.Count; k++) Assert.True(Math.Abs(alone[k].Score - batch[i][k].Score) <= BatchTolerance);
+        }
     }
 
     public static TheoryData<int, bool, int, bool, int?> QaCases => new()
@@ -115,7 +124,12 @@ public sealed class SpanPipelineParityTests : IClassFixture<SpanPipelineParityTe
         (string, string)[] pairs = [("who sat?", "the cat sat on the mat."), ("what ran?", string.Join(" ", Texts)), ("a", "b")];
         var options = new QuestionAnsweringOptions { TopK = 2, MaxSequenceLength = 24, DocStride = 4, HandleImpossibleAnswer = true };
         var batch = _c.Qa.AnswerQuestions(pairs, options);
-        for (int i = 0; i < pairs.Length; i++) Assert.Equal(_c.Qa.AnswerQuestion(pairs[i].Item1, pairs[i].Item2, options), batch[i]);
+        for (int i = 0; i < pairs.Length; i++)
+        {
+            var alone = _c.Qa.AnswerQuestion(pairs[i].Item1, pairs[i].Item2, options);
+            Assert.Equal(alone.Select(a => a with { Score = 0 }), batch[i].Select(a => a with { Score = 0 }));
+            for (int k = 0; k < alone.Count; k++) Assert.True(Math.Abs(alone[k].Score - batch[i][k].Score) <= BatchTolerance);
+        }
     }
 
     private List<HfPipelineReference.Entity> ReferenceEntities(string text, IReadOnlyList<BertEncoding> windows, AggregationStrategy strategy, string[]? ignore)
