@@ -152,6 +152,39 @@ public sealed unsafe class SafeTensorsFile : IDisposable
         return new MappedMemory<ushort>(this, (ushort*)source, (int)info.ElementCount).Memory;
     }
 
+    /// <summary>
+    /// Says that this process will not read the tensor again (it was converted, e.g. to bfloat16 or int8): its mapped
+    /// pages leave the process's resident set (Linux/macOS <c>madvise(MADV_DONTNEED)</c>; the page cache keeps them, and a
+    /// later read would fault them back in, so this is always safe) and a widened copy is dropped from the cache.
+    /// </summary>
+    /// <remarks>Pages are rounded outward to whole pages: a neighbour sharing an edge page is simply re-read on use.</remarks>
+    internal void ReleasePages(string name)
+    {
+        ThrowIfDisposed();
+        if (!Tensors.TryGetValue(name, out var info)) return;
+        lock (_widened) _widened.Remove(name);
+        if (!(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) || info.DataEnd <= info.DataBegin) return;
+        nuint page = (nuint)Environment.SystemPageSize;
+        nuint start = (nuint)(_data + info.DataBegin) / page * page;
+        nuint end = ((nuint)(_data + info.DataEnd) + page - 1) / page * page;
+        try
+        {
+            _ = NativeMethods.madvise((void*)start, end - start, NativeMethods.MadviseDontNeed); // advisory: a failure only costs memory
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // No libc madvise here: the pages stay resident until the OS reclaims them.
+        }
+    }
+
+    private static class NativeMethods
+    {
+        public const int MadviseDontNeed = 4; // MADV_DONTNEED on Linux and macOS
+
+        [DllImport("libc", EntryPoint = "madvise")]
+        public static extern int madvise(void* address, nuint length, int advice);
+    }
+
     private static float[] Widen(SafeTensorDType type, byte* source, int count)
     {
         var result = GC.AllocateUninitializedArray<float>(count); // every element is written below: skip the zeroing pass

@@ -16,10 +16,7 @@ public sealed class SpanPipelineParityTests : IClassFixture<SpanPipelineParityTe
     // logits per coordinate up to a factor 2, and products of two probabilities stay within 2·2e-5. 1e-4 leaves margin.
     private const double ScoreTolerance = 1e-4;
 
-    // A packed batch may change only the engine's summation order: the batch-vs-alone bound.
-    private const double BatchTolerance = 1e-5;
-
-    private static readonly string[] Labels = ["O", "I-PER", "B-PER", "I-LOC", "B-LOC", "MISC"];
+    private static readonly string[] Labels = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "MISC"];
 
     private static readonly string[] Texts =
     [
@@ -68,12 +65,13 @@ public sealed class SpanPipelineParityTests : IClassFixture<SpanPipelineParityTe
     {
         var options = new TokenClassificationOptions { AggregationStrategy = AggregationStrategy.Average };
         var batch = _c.Ner.ExtractEntities(Texts, options);
+        // A packed batch runs the dense layers over more rows than one text alone, so float summation order may differ
+        // (the packed-vs-alone bound is 1e-5 on outputs): same entities, scores within 1e-5.
         for (int i = 0; i < Texts.Length; i++)
         {
             var alone = _c.Ner.ExtractEntities(Texts[i], options);
-            Assert.Equal(alone.Select(e => e with { Score = 0 }), batch[i].Select(e => e with { Score = 0 }));
-            // Packing may change summation order in the engine only: the batch-vs-alone bound.
-            for (int k = 0; k < alone.Count; k++) Assert.True(Math.Abs(alone[k].Score - batch[i][k].Score) <= BatchTolerance);
+            Assert.Equal(alone.Select(e => (e.Label, e.Word, e.Start, e.End, e.Index)), batch[i].Select(e => (e.Label, e.Word, e.Start, e.End, e.Index)));
+            for (int j = 0; j < alone.Count; j++) Assert.Equal(alone[j].Score, batch[i][j].Score, 1e-5);
         }
     }
 
@@ -124,11 +122,12 @@ public sealed class SpanPipelineParityTests : IClassFixture<SpanPipelineParityTe
         (string, string)[] pairs = [("who sat?", "the cat sat on the mat."), ("what ran?", string.Join(" ", Texts)), ("a", "b")];
         var options = new QuestionAnsweringOptions { TopK = 2, MaxSequenceLength = 24, DocStride = 4, HandleImpossibleAnswer = true };
         var batch = _c.Qa.AnswerQuestions(pairs, options);
+        // As above: same answers, scores within 1e-5 (packed batches may sum in another order than one pair alone).
         for (int i = 0; i < pairs.Length; i++)
         {
             var alone = _c.Qa.AnswerQuestion(pairs[i].Item1, pairs[i].Item2, options);
-            Assert.Equal(alone.Select(a => a with { Score = 0 }), batch[i].Select(a => a with { Score = 0 }));
-            for (int k = 0; k < alone.Count; k++) Assert.True(Math.Abs(alone[k].Score - batch[i][k].Score) <= BatchTolerance);
+            Assert.Equal(alone.Select(a => (a.Answer, a.Start, a.End)), batch[i].Select(a => (a.Answer, a.Start, a.End)));
+            for (int j = 0; j < alone.Count; j++) Assert.Equal(alone[j].Score, batch[i][j].Score, 1e-5);
         }
     }
 
@@ -162,7 +161,7 @@ public sealed class SpanPipelineParityTests : IClassFixture<SpanPipelineParityTe
             var ner = SyntheticCheckpoint.Create(Path.Combine(_root, "ner"), new SyntheticOptions
             {
                 Head = SyntheticHead.TokenClassification, NumLabels = Labels.Length, LabelNames = Labels, WriteOnnx = true, Seed = 31,
-                BiasStd = 0.1,   // biases comparable to the token-dependent part of the logits, so labels vary from token to token
+                BiasStd = 0.5,   // label biases of O(1) so every label wins somewhere
             });
             Ner = BertModel.Load(ner.Folder);
             NerOnnx = new OnnxReference(ner.OnnxPath!);
