@@ -42,7 +42,7 @@ internal sealed class LinearWeight
     /// <summary>F32 weight in nn.Linear layout [out, in]; empty unless <see cref="Format"/> is Float32.</summary>
     public ReadOnlyMemory<float> Weight { get; private init; }
 
-    /// <summary>bfloat16 weight bits [out, in]; empty unless <see cref="Format"/> is BFloat16.</summary>
+    /// <summary>bfloat16 weight bits packed by <see cref="GemmBFloat16.Pack"/>; empty unless <see cref="Format"/> is BFloat16.</summary>
     public ReadOnlyMemory<ushort> WeightBFloat16 { get; private init; }
 
     /// <summary>Packed int8 weight (see <see cref="Int8Quantization.Pack"/>); empty unless <see cref="Format"/> is Int8.</summary>
@@ -70,12 +70,17 @@ internal sealed class LinearWeight
         return new LinearWeight(LinearWeightFormat.Float32, outFeatures, inFeatures, bias) { Weight = weight };
     }
 
-    /// <summary>Wraps bfloat16 weight bits [out, in] (e.g. a view of a BF16 checkpoint) and an F32 bias [out] (empty: no bias).</summary>
+    /// <summary>
+    /// bfloat16 weight bits [out, in] (e.g. a view of a BF16 checkpoint) packed into a new array of the same size for
+    /// <see cref="GemmBFloat16"/>, and an F32 bias [out] (empty: no bias).
+    /// </summary>
     /// <exception cref="ArgumentException">A length does not match the dimensions.</exception>
     public static LinearWeight CreateBFloat16(ReadOnlyMemory<ushort> weight, ReadOnlyMemory<float> bias, int outFeatures, int inFeatures)
     {
         Check(weight.Length, bias, outFeatures, inFeatures, nameof(weight));
-        return new LinearWeight(LinearWeightFormat.BFloat16, outFeatures, inFeatures, bias) { WeightBFloat16 = weight };
+        var packed = new ushort[GemmBFloat16.PackedLength(outFeatures, inFeatures)];
+        GemmBFloat16.Pack(weight.Span, outFeatures, inFeatures, packed);
+        return new LinearWeight(LinearWeightFormat.BFloat16, outFeatures, inFeatures, bias) { WeightBFloat16 = packed };
     }
 
     /// <summary>Wraps an int8 weight packed by <see cref="Int8Quantization.Pack"/>, its scales [out] and an F32 bias [out].</summary>
@@ -116,7 +121,11 @@ internal sealed class LinearWeight
         switch (Format)
         {
             case LinearWeightFormat.Float32: Weight.Span.CopyTo(w); break;
-            case LinearWeightFormat.BFloat16: BFloat16.ToSingle(WeightBFloat16.Span, w); break;
+            case LinearWeightFormat.BFloat16:
+                var bits = new ushort[w.Length];
+                GemmBFloat16.Unpack(WeightBFloat16.Span, OutFeatures, InFeatures, bits);
+                BFloat16.ToSingle(bits, w);
+                break;
             default: Int8Quantization.Dequantize(WeightInt8.Span, Scales.Span, OutFeatures, InFeatures, w); break;
         }
         return w;
@@ -147,7 +156,15 @@ internal sealed class LinearWeight
             case LinearWeightFormat.Float32:
                 return Create(Stack<float>(parts, k, static p => p.Weight), bias, n, k);
             case LinearWeightFormat.BFloat16:
-                return CreateBFloat16(Stack<ushort>(parts, k, static p => p.WeightBFloat16), bias, n, k);
+                // Packed panels are not row-contiguous: unpack, stack, repack (bits kept exactly).
+                var rowsBf16 = new ushort[(long)n * k];
+                row = 0;
+                foreach (var p in parts)
+                {
+                    GemmBFloat16.Unpack(p.WeightBFloat16.Span, p.OutFeatures, k, rowsBf16.AsSpan(row * k, p.OutFeatures * k));
+                    row += p.OutFeatures;
+                }
+                return CreateBFloat16(rowsBf16, bias, n, k);
             default:
                 // Packed panels are not row-contiguous: unpack, stack, repack (integers and scales are kept exactly).
                 var q = new sbyte[(long)n * k];
