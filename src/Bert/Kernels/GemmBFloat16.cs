@@ -36,12 +36,15 @@ internal static unsafe class GemmBFloat16
     public static void Pack(ReadOnlySpan<ushort> bits, int n, int k, Span<ushort> packed)
     {
         packed.Clear();
-        for (int j = 0; j < n; j++)
-        {
-            var row = bits.Slice(j * k, k);
-            int baseIndex = PackedIndex(j, 0, k);
-            for (int p = 0; p < k; p++) packed[baseIndex + p * PanelWidth] = row[p];
-        }
+        for (int j = 0; j < n; j++) PackRow(bits.Slice(j * k, k), j, k, packed);
+    }
+
+    // row: [k] bfloat16 of channel j; packed: PackedLength(n, k)
+    /// <summary>Writes channel j's weights into the packed layout.</summary>
+    public static void PackRow(ReadOnlySpan<ushort> row, int j, int k, Span<ushort> packed)
+    {
+        int baseIndex = PackedIndex(j, 0, k);
+        for (int p = 0; p < k; p++) packed[baseIndex + p * PanelWidth] = row[p];
     }
 
     // packed: PackedLength(n, k); bits: [n, k]

@@ -98,9 +98,17 @@ internal sealed class LinearWeight
     public LinearWeight ToBFloat16()
     {
         RequireFloat32();
-        var bits = GC.AllocateUninitializedArray<ushort>(Weight.Length);
-        BFloat16.FromSingle(Weight.Span, bits);
-        return CreateBFloat16(bits, Bias, OutFeatures, InFeatures);
+        // Row by row into the packed layout: no [out, in] bfloat16 temporary (it would stay in the GC heap's footprint).
+        int n = OutFeatures, k = InFeatures;
+        var packed = new ushort[GemmBFloat16.PackedLength(n, k)];
+        var row = new ushort[k];
+        var w = Weight.Span;
+        for (int j = 0; j < n; j++)
+        {
+            BFloat16.FromSingle(w.Slice(j * k, k), row);
+            GemmBFloat16.PackRow(row, j, k, packed);
+        }
+        return new LinearWeight(LinearWeightFormat.BFloat16, n, k, Bias) { WeightBFloat16 = packed };
     }
 
     /// <summary>This layer with its weight quantized to int8 per output channel (see <see cref="Int8Quantization.QuantizeWeights"/>).</summary>
@@ -151,8 +159,18 @@ internal sealed class LinearWeight
         float[] bias = first.Bias.IsEmpty ? [] : new float[n];
         int row = 0;
         foreach (var p in parts) { if (bias.Length > 0) p.Bias.Span.CopyTo(bias.AsSpan(row)); row += p.OutFeatures; }
+        // Parts whose channels fill whole 48-wide panels (all but the last) stack panel by panel: no unpacking.
+        bool panelAligned = true;
+        for (int i = 0; i < parts.Length - 1; i++) panelAligned &= parts[i].OutFeatures % GemmBFloat16.PanelWidth == 0;
         switch (first.Format)
         {
+            case LinearWeightFormat.BFloat16 when panelAligned:
+                return new LinearWeight(LinearWeightFormat.BFloat16, n, k, bias) { WeightBFloat16 = StackPacked<ushort>(parts, GemmBFloat16.PackedLength(n, k), static p => p.WeightBFloat16) };
+            case LinearWeightFormat.Int8 when panelAligned:
+                var stackedScales = new float[n];
+                row = 0;
+                foreach (var p in parts) { p.Scales.Span.CopyTo(stackedScales.AsSpan(row)); row += p.OutFeatures; }
+                return CreateInt8(StackPacked<sbyte>(parts, Int8Quantization.PackedLength(n, k), static p => p.WeightInt8), stackedScales, bias, n, k);
             case LinearWeightFormat.Float32:
                 return Create(Stack<float>(parts, k, static p => p.Weight), bias, n, k);
             case LinearWeightFormat.BFloat16:
@@ -180,6 +198,15 @@ internal sealed class LinearWeight
                 Int8Quantization.Pack(q, n, k, packed);
                 return CreateInt8(packed, scales, bias, n, k);
         }
+    }
+
+    // Packed panels of panel-aligned parts, one after the other (the last part's zero padding ends the result).
+    private static T[] StackPacked<T>(ReadOnlySpan<LinearWeight> parts, int length, Func<LinearWeight, ReadOnlyMemory<T>> packed)
+    {
+        var result = new T[length];
+        int offset = 0;
+        foreach (var p in parts) { packed(p).Span.CopyTo(result.AsSpan(offset)); offset += packed(p).Length; }
+        return result;
     }
 
     private static T[] Stack<T>(ReadOnlySpan<LinearWeight> parts, int k, Func<LinearWeight, ReadOnlyMemory<T>> weight)
