@@ -9,7 +9,7 @@ namespace Bert.Loading;
 /// F16 and BF16 tensors are widened to F32 once, on first use, and the result is kept.
 /// </summary>
 /// <remarks>
-/// The whole header is validated at <see cref="Open"/> (header length ≤ 100 MB and within the file, valid UTF-8 JSON,
+/// The whole header is validated at <see cref="Open"/> (header length ≤ 16 MiB and within the file, valid UTF-8 JSON,
 /// known dtypes, <c>data_offsets</c> inside the data and not overlapping, byte counts equal to shape × dtype size);
 /// tensor bytes are read lazily, so opening costs one header parse whatever the file size. Thread-safe for concurrent reads.
 /// The file must not be truncated by another process while mapped (the OS would fault on the missing pages).
