@@ -65,7 +65,14 @@ public sealed class SpanPipelineParityTests : IClassFixture<SpanPipelineParityTe
     {
         var options = new TokenClassificationOptions { AggregationStrategy = AggregationStrategy.Average };
         var batch = _c.Ner.ExtractEntities(Texts, options);
-        for (int i = 0; i < Texts.Length; i++) Assert.Equal(_c.Ner.ExtractEntities(Texts[i], options), batch[i]);
+        // A packed batch runs the dense layers over more rows than one text alone, so float summation order may differ
+        // (the packed-vs-alone bound is 1e-5 on outputs): same entities, scores within 1e-5.
+        for (int i = 0; i < Texts.Length; i++)
+        {
+            var alone = _c.Ner.ExtractEntities(Texts[i], options);
+            Assert.Equal(alone.Select(e => (e.Label, e.Word, e.Start, e.End, e.Index)), batch[i].Select(e => (e.Label, e.Word, e.Start, e.End, e.Index)));
+            for (int j = 0; j < alone.Count; j++) Assert.Equal(alone[j].Score, batch[i][j].Score, 1e-5);
+        }
     }
 
     public static TheoryData<int, bool, int, bool, int?> QaCases => new()
@@ -115,7 +122,13 @@ public sealed class SpanPipelineParityTests : IClassFixture<SpanPipelineParityTe
         (string, string)[] pairs = [("who sat?", "the cat sat on the mat."), ("what ran?", string.Join(" ", Texts)), ("a", "b")];
         var options = new QuestionAnsweringOptions { TopK = 2, MaxSequenceLength = 24, DocStride = 4, HandleImpossibleAnswer = true };
         var batch = _c.Qa.AnswerQuestions(pairs, options);
-        for (int i = 0; i < pairs.Length; i++) Assert.Equal(_c.Qa.AnswerQuestion(pairs[i].Item1, pairs[i].Item2, options), batch[i]);
+        // As above: same answers, scores within 1e-5 (packed batches may sum in another order than one pair alone).
+        for (int i = 0; i < pairs.Length; i++)
+        {
+            var alone = _c.Qa.AnswerQuestion(pairs[i].Item1, pairs[i].Item2, options);
+            Assert.Equal(alone.Select(a => (a.Answer, a.Start, a.End)), batch[i].Select(a => (a.Answer, a.Start, a.End)));
+            for (int j = 0; j < alone.Count; j++) Assert.Equal(alone[j].Score, batch[i][j].Score, 1e-5);
+        }
     }
 
     private List<HfPipelineReference.Entity> ReferenceEntities(string text, IReadOnlyList<BertEncoding> windows, AggregationStrategy strategy, string[]? ignore)
