@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using Bert.Kernels;
 using Bert.Loading;
 using Bert.Model;
+using Bert.SentenceTransformers;
 using Bert.Tokenization;
 
 namespace Bert;
@@ -13,7 +14,7 @@ namespace Bert;
 /// <remarks>
 /// <para><see cref="Forward(in BertInput, in BertOutputs)"/> is the span-based core: the caller passes a tokenized, right-padded batch and the spans to
 /// fill (see <see cref="BertOutputs"/>); it allocates nothing once the workspace has grown to the largest batch seen.
-/// <see cref="Encode(string, BertPooling)"/>, <see cref="Classify(string)"/> and <see cref="FillMask"/> are conveniences
+/// <see cref="Encode(string, EmbeddingOptions?)"/>, <see cref="Classify(string)"/> and <see cref="FillMask"/> are conveniences
 /// for text that tokenize and return new arrays.</para>
 /// <para>Thread safety: one forward pass runs at a time per instance; concurrent calls are serialized by a lock because
 /// they share one workspace (each pass already uses every core through the kernels' worker pool). Separate instances
@@ -35,7 +36,10 @@ public sealed partial class BertModel : IDisposable
 
     /// <summary>
     /// Opens a Hugging Face checkpoint folder: <c>config.json</c> and <c>model.safetensors</c> (or its shards), memory-mapped,
-    /// and the tokenizer (<c>tokenizer.json</c>, else <c>vocab.txt</c>, with <c>tokenizer_config.json</c>) when present.
+    /// the tokenizer (<c>tokenizer.json</c>, else <c>vocab.txt</c>, with <c>tokenizer_config.json</c>) when present, and the
+    /// sentence-transformers files when present (<see cref="SentenceTransformerConfig"/>: <c>modules.json</c>, whose
+    /// Transformer module path locates the weights, the Pooling config, Normalize, <c>sentence_bert_config.json</c>,
+    /// <c>config_sentence_transformers.json</c>).
     /// </summary>
     /// <param name="folder">The checkpoint folder.</param>
     /// <returns>The model; dispose it to unmap the weights.</returns>
@@ -47,11 +51,17 @@ public sealed partial class BertModel : IDisposable
     public static BertModel Load(string folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        var checkpoint = BertCheckpoint.Open(folder);
+        var sentenceTransformer = SentenceTransformerConfig.Load(folder);
+        string transformer = Path.Combine(folder, sentenceTransformer.TransformerPath);
+        var checkpoint = BertCheckpoint.Open(transformer);
         try
         {
-            var tokenizer = TryLoadTokenizer(folder);
-            return new BertModel(new BertNetwork(checkpoint.Config, checkpoint.Weights), checkpoint) { Tokenizer = tokenizer };
+            CheckPoolingDimension(sentenceTransformer, checkpoint.Config);
+            var tokenizer = TryLoadTokenizer(transformer);
+            return new BertModel(new BertNetwork(checkpoint.Config, checkpoint.Weights), checkpoint)
+            {
+                Tokenizer = tokenizer, SentenceTransformerConfig = sentenceTransformer,
+            };
         }
         catch
         {
@@ -66,13 +76,24 @@ public sealed partial class BertModel : IDisposable
     /// <param name="config">The architecture.</param>
     /// <param name="weights">Tensors named as Hugging Face writes them.</param>
     /// <param name="tokenizer">Tokenizer for the text methods, or null.</param>
+    /// <param name="sentenceTransformer">Embedding settings (as a sentence-transformers folder gives them), or null for <see cref="SentenceTransformerConfig.Default"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="BertFormatException">A required tensor is missing or misshapen, or the configuration is unsupported.</exception>
-    public static BertModel FromWeights(BertConfig config, IWeightSource weights, BertTokenizer? tokenizer = null)
+    /// <exception cref="BertFormatException">A required tensor is missing or misshapen, the configuration is unsupported, or the pooling's word_embedding_dimension differs from hidden_size.</exception>
+    public static BertModel FromWeights(BertConfig config, IWeightSource weights, BertTokenizer? tokenizer = null,
+        SentenceTransformerConfig? sentenceTransformer = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(weights);
-        return new BertModel(new BertNetwork(config, weights), null) { Tokenizer = tokenizer };
+        sentenceTransformer ??= SentenceTransformerConfig.Default;
+        CheckPoolingDimension(sentenceTransformer, config);
+        return new BertModel(new BertNetwork(config, weights), null) { Tokenizer = tokenizer, SentenceTransformerConfig = sentenceTransformer };
+    }
+
+    private static void CheckPoolingDimension(SentenceTransformerConfig st, BertConfig config)
+    {
+        if (st.WordEmbeddingDimension is { } d && d != config.HiddenSize)
+            throw new BertFormatException(st.PoolingConfigFile ?? "Pooling config", "word_embedding_dimension",
+                $"{d} differs from hidden_size {config.HiddenSize} of config.json.");
     }
 
     /// <summary>The architecture (config.json).</summary>
@@ -111,25 +132,6 @@ public sealed partial class BertModel : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             _network.Forward(input, outputs, Observer);
         }
-    }
-
-    /// <summary>One vector for one tokenized sequence (batch 1, no padding), pooled as <paramref name="pooling"/> says.</summary>
-    internal float[] EncodeTokens(int[] ids, int[] typeIds, int[] mask, BertPooling pooling)
-    {
-        int h = Config.HiddenSize, seq = ids.Length;
-        var input = new BertInput(ids, typeIds, mask, 1, seq);
-        var vector = new float[h];
-        if (pooling == BertPooling.Pooler)
-        {
-            RequireHead(BertHeads.Pooler, "pooler.dense", nameof(BertPooling.Pooler) + " pooling");
-            Forward(input, new BertOutputs { PoolerOutput = vector });
-            return vector;
-        }
-        var hidden = new float[seq * h];
-        Forward(input, new BertOutputs { LastHiddenState = hidden });
-        if (pooling == BertPooling.Cls) hidden.AsSpan(0, h).CopyTo(vector);
-        else Pooling.MaskedMean(hidden, mask, seq, h, vector);
-        return vector;
     }
 
     /// <summary>Sequence classification of one tokenized sequence: softmax over the classifier's logits.</summary>
