@@ -48,6 +48,19 @@ public sealed record BertConfig
     /// <summary><c>label2id</c>: label name → class index (empty when absent).</summary>
     public IReadOnlyDictionary<string, int> Label2Id { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>
+    /// <c>problem_type</c>: <c>regression</c>, <c>single_label_classification</c> or <c>multi_label_classification</c>, or null
+    /// when absent; decides the score function of sequence classification (see <c>Bert.Pipelines.ClassificationFunction</c>).
+    /// </summary>
+    public string? ProblemType { get; init; }
+
+    /// <summary>
+    /// sentence-transformers' CrossEncoder activation: <c>sentence_transformers.activation_fn</c> (or the older
+    /// <c>sbert_ce_default_activation_function</c>), a dotted class path such as <c>torch.nn.modules.activation.Sigmoid</c>;
+    /// null when absent.
+    /// </summary>
+    public string? CrossEncoderActivationFunction { get; init; }
+
     /// <summary>Width of one attention head: <c>hidden_size / num_attention_heads</c>.</summary>
     public int HeadSize => HiddenSize / NumAttentionHeads;
 }

@@ -16,9 +16,25 @@ public enum BertHeads
     /// <summary>Next-sentence head (<c>cls.seq_relationship</c>): with the pooler, enables <see cref="BertOutputs.SeqRelationshipLogits"/>.</summary>
     NextSentencePrediction = 4,
 
-    /// <summary>Classifier (<c>classifier</c>): enables <see cref="BertOutputs.TokenClassificationLogits"/>, and with the pooler <see cref="BertOutputs.SequenceClassificationLogits"/>.</summary>
+    /// <summary>
+    /// Classifier weights (<c>classifier</c>) are present. Whether they classify sequences or tokens is told by
+    /// <see cref="SequenceClassification"/> and <see cref="TokenClassification"/>.
+    /// </summary>
     Classifier = 8,
 
     /// <summary>Span head (<c>qa_outputs</c>): enables <see cref="BertOutputs.StartLogits"/> and <see cref="BertOutputs.EndLogits"/>.</summary>
     QuestionAnswering = 16,
+
+    /// <summary>
+    /// The classifier is a sequence classifier on the pooler (BertForSequenceClassification): enables
+    /// <see cref="BertOutputs.SequenceClassificationLogits"/> and <see cref="BertModel.Classify(string, Pipelines.TextClassificationOptions?)"/>.
+    /// Decided by config.json <c>architectures</c>; when it names no BERT task class, by the weights (classifier and pooler present).
+    /// </summary>
+    SequenceClassification = 32,
+
+    /// <summary>
+    /// The classifier labels tokens (BertForTokenClassification): enables <see cref="BertOutputs.TokenClassificationLogits"/>.
+    /// Decided by config.json <c>architectures</c>; when it names no BERT task class, by the weights (classifier present).
+    /// </summary>
+    TokenClassification = 64,
 }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Bert.Kernels;
 using Bert.Loading;
 using Bert.Model;
@@ -14,7 +13,8 @@ namespace Bert;
 /// <remarks>
 /// <para><see cref="Forward(in BertInput, in BertOutputs)"/> is the span-based core: the caller passes a tokenized, right-padded batch and the spans to
 /// fill (see <see cref="BertOutputs"/>); it allocates nothing once the workspace has grown to the largest batch seen.
-/// <see cref="Encode(string, EmbeddingOptions?)"/>, <see cref="Classify(string)"/> and <see cref="FillMask"/> are conveniences
+/// <see cref="Encode(string, EmbeddingOptions?)"/>, <see cref="Classify(string, Pipelines.TextClassificationOptions?)"/>,
+/// <see cref="Rerank"/>, <see cref="NextSentenceProbability(string, string)"/> and <see cref="FillMask(string, Pipelines.FillMaskOptions?)"/> are conveniences
 /// for text that tokenize and return new arrays.</para>
 /// <para>Thread safety: one forward pass runs at a time per instance; concurrent calls are serialized by a lock because
 /// they share one workspace (each pass already uses every core through the kernels' worker pool). Separate instances
@@ -103,7 +103,9 @@ public sealed partial class BertModel : IDisposable
     public BertHeads Heads =>
         (_network.HasPooler ? BertHeads.Pooler : 0) | (_network.HasMaskedLM ? BertHeads.MaskedLM : 0)
         | (_network.HasNextSentencePrediction ? BertHeads.NextSentencePrediction : 0)
-        | (_network.HasClassifier ? BertHeads.Classifier : 0) | (_network.HasQuestionAnswering ? BertHeads.QuestionAnswering : 0);
+        | (_network.HasClassifier ? BertHeads.Classifier : 0) | (_network.HasQuestionAnswering ? BertHeads.QuestionAnswering : 0)
+        | (_network.ClassifierUse.HasFlag(ClassifierUse.Sequence) ? BertHeads.SequenceClassification : 0)
+        | (_network.ClassifierUse.HasFlag(ClassifierUse.Token) ? BertHeads.TokenClassification : 0);
 
     /// <summary>Number of classifier labels L: the size of id2label, or 2 (Hugging Face's default) when config.json has none.</summary>
     public int NumLabels => _network.NumLabels;
@@ -134,18 +136,6 @@ public sealed partial class BertModel : IDisposable
         }
     }
 
-    /// <summary>Sequence classification of one tokenized sequence: softmax over the classifier's logits.</summary>
-    internal BertClassification ClassifyTokens(int[] ids, int[] typeIds, int[] mask)
-    {
-        RequireHead(BertHeads.Pooler | BertHeads.Classifier, "pooler.dense and classifier", "Classify");
-        var logits = new float[NumLabels];
-        Forward(new BertInput(ids, typeIds, mask, 1, ids.Length), new BertOutputs { SequenceClassificationLogits = logits });
-        var probabilities = new float[logits.Length];
-        Softmax.Masked(logits, default, 1, logits.Length, probabilities);
-        int best = TensorPrimitives.IndexOfMax<float>(logits);
-        return new BertClassification(LabelName(best), best, probabilities, logits);
-    }
-
     /// <summary>Releases the memory map of the weights. Further calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
@@ -156,8 +146,6 @@ public sealed partial class BertModel : IDisposable
             _owned?.Dispose();
         }
     }
-
-    private string LabelName(int id) => Config.Id2Label.TryGetValue(id, out var name) ? name : $"LABEL_{id}";
 
     private void RequireHead(BertHeads needed, string weights, string what)
     {

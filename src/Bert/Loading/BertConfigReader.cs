@@ -63,8 +63,10 @@ public static class BertConfigReader
             PadTokenId = keys.Int("pad_token_id", defaults.PadTokenId),
             PositionEmbeddingType = keys.String("position_embedding_type", defaults.PositionEmbeddingType)!,
             Architectures = keys.StringList("architectures"),
-            Id2Label = keys.Id2Label("id2label"),
+            Id2Label = keys.Id2Label("id2label", keys.Int("num_labels", 0)),
             Label2Id = keys.Label2Id("label2id"),
+            ProblemType = keys.String("problem_type", null),
+            CrossEncoderActivationFunction = keys.CrossEncoderActivation(),
         };
         Validate(config, path);
         return config;
@@ -89,6 +91,8 @@ public static class BertConfigReader
             throw new BertFormatException(path, "hidden_act", $"'{c.HiddenAct}' is not supported (supported: {string.Join(", ", SupportedActivations)}).");
         if (c.PositionEmbeddingType != "absolute")
             throw new BertFormatException(path, "position_embedding_type", $"'{c.PositionEmbeddingType}' is not supported (only 'absolute').");
+        if (c.ProblemType is not (null or "regression" or "single_label_classification" or "multi_label_classification"))
+            throw new BertFormatException(path, "problem_type", $"'{c.ProblemType}' is not one of regression, single_label_classification, multi_label_classification.");
     }
 
     private static void Positive(string path, string key, int value)
@@ -139,10 +143,16 @@ public static class BertConfigReader
             return list;
         }
 
-        public IReadOnlyDictionary<int, string> Id2Label(string key)
+        // HF PretrainedConfig: without id2label, num_labels (default 2 later) names the classes LABEL_0 … LABEL_{n-1}.
+        public IReadOnlyDictionary<int, string> Id2Label(string key, int numLabels)
         {
             var map = new Dictionary<int, string>();
-            if (!TryGet(key, out var value)) return map;
+            if (!TryGet(key, out var value))
+            {
+                if (numLabels < 0) throw new BertFormatException(path, "num_labels", $"{numLabels} must not be negative.");
+                for (int i = 0; i < numLabels; i++) map[i] = $"LABEL_{i}";
+                return map;
+            }
             if (value.ValueKind != JsonValueKind.Object) throw Wrong(key, value, "an object");
             foreach (var entry in value.EnumerateObject())
             {
@@ -166,6 +176,18 @@ public static class BertConfigReader
                 map[entry.Name] = id;
             }
             return map;
+        }
+
+        // sentence-transformers ≥ 4 writes {"sentence_transformers": {"activation_fn": "..."}}; older versions a top-level key.
+        public string? CrossEncoderActivation()
+        {
+            if (TryGet("sentence_transformers", out var st) && st.ValueKind == JsonValueKind.Object
+                && st.TryGetProperty("activation_fn", out var fn) && fn.ValueKind != JsonValueKind.Null)
+            {
+                if (fn.ValueKind != JsonValueKind.String) throw Wrong("sentence_transformers.activation_fn", fn, "a string");
+                return fn.GetString();
+            }
+            return String("sbert_ce_default_activation_function", null);
         }
 
         private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";

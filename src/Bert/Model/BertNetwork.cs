@@ -30,6 +30,7 @@ internal sealed class BertNetwork
         _seqRelationship = LinearHead.TryLoad(weights, "cls.seq_relationship", 2, h);
         _classifier = LinearHead.TryLoad(weights, "classifier", NumLabels, h);
         (_qaStart, _qaEnd) = LinearHead.TryLoadQuestionAnswering(weights, h) ?? default;
+        ClassifierUse = ClassifierRouting.Decide(config.Architectures, HasPooler, HasClassifier);
         _workspace = new Workspace(config);
     }
 
@@ -50,6 +51,9 @@ internal sealed class BertNetwork
 
     /// <summary>True when <c>classifier</c> is present.</summary>
     public bool HasClassifier => _classifier is not null;
+
+    /// <summary>What the classifier classifies (by config.json architectures; see <see cref="ClassifierRouting"/>).</summary>
+    public ClassifierUse ClassifierUse { get; }
 
     /// <summary>True when <c>qa_outputs</c> is present.</summary>
     public bool HasQuestionAnswering => _qaStart is not null;
@@ -94,10 +98,10 @@ internal sealed class BertNetwork
         InputValidation.CheckRows(o.PredictionRows, tokens, nameof(o.PredictionRows));
         long predictionRows = o.PredictionRows.IsEmpty ? tokens : o.PredictionRows.Length;
         InputValidation.CheckOutput(o.PredictionLogits, predictionRows * Config.VocabSize, nameof(o.PredictionLogits), HasMaskedLM, "cls.predictions");
-        bool nsp = HasPooler && HasNextSentencePrediction, seqCls = HasPooler && HasClassifier;
+        bool nsp = HasPooler && HasNextSentencePrediction, seqCls = (ClassifierUse & ClassifierUse.Sequence) != 0;
         InputValidation.CheckOutput(o.SeqRelationshipLogits, batch * 2L, nameof(o.SeqRelationshipLogits), nsp, "pooler.dense + cls.seq_relationship");
-        InputValidation.CheckOutput(o.SequenceClassificationLogits, (long)batch * NumLabels, nameof(o.SequenceClassificationLogits), seqCls, "pooler.dense + classifier");
-        InputValidation.CheckOutput(o.TokenClassificationLogits, (long)tokens * NumLabels, nameof(o.TokenClassificationLogits), HasClassifier, "classifier");
+        InputValidation.CheckOutput(o.SequenceClassificationLogits, (long)batch * NumLabels, nameof(o.SequenceClassificationLogits), seqCls, "pooler.dense + BertForSequenceClassification classifier");
+        InputValidation.CheckOutput(o.TokenClassificationLogits, (long)tokens * NumLabels, nameof(o.TokenClassificationLogits), (ClassifierUse & ClassifierUse.Token) != 0, "BertForTokenClassification classifier");
         InputValidation.CheckOutput(o.StartLogits, tokens, nameof(o.StartLogits), HasQuestionAnswering, "qa_outputs");
         InputValidation.CheckOutput(o.EndLogits, tokens, nameof(o.EndLogits), HasQuestionAnswering, "qa_outputs");
     }

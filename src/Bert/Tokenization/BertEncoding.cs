@@ -4,7 +4,7 @@ namespace Bert.Tokenization;
 /// One encoded input, ready for BERT: <c>[CLS] A [SEP]</c> or <c>[CLS] A [SEP] B [SEP]</c>, possibly truncated and
 /// padded. All arrays have the same length.
 /// </summary>
-public sealed class BertEncoding
+public sealed partial class BertEncoding
 {
     internal BertEncoding(int[] ids, int[] typeIds, int[] attentionMask, int[] specialTokensMask, int[] sequenceIds,
         (int Start, int End)[] offsets, string[] tokens, int truncatedTokenCount)

@@ -24,7 +24,7 @@ public sealed class TextApiParityTests : IDisposable
         var result = model.Classify("the cat sat on the mat.", "a dog is running!");
         Assert.True(Compare.MaxAbs(logits, result.Logits.ToArray()) <= Tolerance);
         double max = logits.Max(), sum = logits.Sum(z => Math.Exp(z - max));
-        for (int i = 0; i < 3; i++) Assert.True(Math.Abs(Math.Exp(logits[i] - max) / sum - result.Probabilities[i]) <= Tolerance);
+        for (int i = 0; i < 3; i++) Assert.True(Math.Abs(Math.Exp(logits[i] - max) / sum - result.Scores[i]) <= Tolerance);
         int best = Array.IndexOf(logits, logits.Max());
         Assert.Equal(best, result.LabelId);
         Assert.Equal(options.LabelNames[best], result.Label);
@@ -76,7 +76,7 @@ public sealed class TextApiParityTests : IDisposable
         var logits = ort.Run(e.Ids, e.TypeIds, e.AttentionMask, 1, e.Ids.Length)["logits"];
         int v = model.Config.VocabSize;
 
-        var predictions = model.FillMask(text, topK: 5);
+        var predictions = model.FillMask(text, new Bert.Pipelines.FillMaskOptions { TopK = 5 });
         Assert.Equal(2, predictions.Count);
         for (int m = 0; m < 2; m++)
         {
@@ -88,7 +88,7 @@ public sealed class TextApiParityTests : IDisposable
                 var p = predictions[m][k];
                 // Same id, unless ORT scores both candidates within its rounding (a genuine tie).
                 Assert.True(p.Id == expectedIds[k] || Math.Abs(z[p.Id] - z[expectedIds[k]]) <= Tolerance, $"mask {m} rank {k}: {p.Id} vs {expectedIds[k]}");
-                Assert.True(Math.Abs(Math.Exp(z[p.Id] - max) / sum - p.Probability) <= Tolerance);
+                Assert.True(Math.Abs(Math.Exp(z[p.Id] - max) / sum - p.Score) <= Tolerance);
                 Assert.Equal(model.Tokenizer.Vocabulary.GetToken(p.Id), p.Token);
             }
         }
