@@ -29,6 +29,13 @@ public sealed partial class BertModel
     /// <exception cref="ArgumentException"><see cref="EmbeddingDefaults"/> holds an invalid setting.</exception>
     public int EmbeddingDimension => PlanEmbedding(null).Dimension;
 
+    /// <summary>Floats per embedding under <paramref name="options"/> (per-call overrides), <see cref="EmbeddingDefaults"/> and the folder's settings.</summary>
+    /// <param name="options">Per-call overrides, or null.</param>
+    /// <returns>The dimension: pooling modes × hidden size, or the truncated dimension.</returns>
+    /// <exception cref="InvalidOperationException">The model has no tokenizer, or Pooler pooling without pooler weights.</exception>
+    /// <exception cref="ArgumentException">An option is invalid or names an unknown prompt.</exception>
+    public int GetEmbeddingDimension(EmbeddingOptions? options) => PlanEmbedding(options).Dimension;
+
     /// <summary>
     /// The embedding of <paramref name="text"/> as sentence-transformers' <c>encode</c> computes it with this folder:
     /// prompt + text (lower-cased if <c>do_lower_case</c>), tokenized as <c>[CLS] text [SEP]</c> and cut to the max
