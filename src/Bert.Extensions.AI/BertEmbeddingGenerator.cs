@@ -46,7 +46,7 @@ public sealed class BertEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         Metadata = new EmbeddingGeneratorMetadata(ProviderName, folder is null ? null : new Uri(Path.GetFullPath(folder)), _modelId, dimensions);
     }
 
-    /// <summary>Loads the folder (see <see cref="BertModel.Load"/>) into a generator that owns the model and disposes it.</summary>
+    /// <summary>Loads the folder (see <see cref="BertModel.Load(string)"/>) into a generator that owns the model and disposes it.</summary>
     /// <param name="folder">A Hugging Face / sentence-transformers model folder.</param>
     /// <param name="options">Settings, or null for the defaults.</param>
     /// <returns>The generator.</returns>

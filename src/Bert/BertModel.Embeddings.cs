@@ -6,10 +6,31 @@ public sealed partial class BertModel
 {
     /// <summary>
     /// The folder's sentence-transformers settings (pooling, Normalize, max_seq_length, prompts, similarity), read by
-    /// <see cref="Load"/>; <see cref="SentenceTransformerConfig.Default"/> (mean pooling, no normalization) for a folder
+    /// <see cref="Load(string)"/>; <see cref="SentenceTransformerConfig.Default"/> (mean pooling, no normalization) for a folder
     /// without <c>modules.json</c>, as sentence-transformers treats a plain transformers folder.
     /// </summary>
-    public SentenceTransformerConfig SentenceTransformerConfig { get; private set; } = SentenceTransformerConfig.Default;
+    /// <remarks>Settable, e.g. for a model made by <see cref="FromWeights(BertConfig, Loading.IWeightSource, Tokenization.BertTokenizer?)"/>.</remarks>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    /// <exception cref="BertFormatException">Set to settings whose <see cref="SentenceTransformerConfig.WordEmbeddingDimension"/> differs from hidden_size.</exception>
+    public SentenceTransformerConfig SentenceTransformerConfig
+    {
+        get => _sentenceTransformer;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            CheckPoolingDimension(value, Config);
+            _sentenceTransformer = value;
+        }
+    }
+
+    private SentenceTransformerConfig _sentenceTransformer = SentenceTransformerConfig.Default;
+
+    private static void CheckPoolingDimension(SentenceTransformerConfig st, BertConfig config)
+    {
+        if (st.WordEmbeddingDimension is { } d && d != config.HiddenSize)
+            throw new BertFormatException(st.PoolingConfigFile ?? "Pooling config", "word_embedding_dimension",
+                $"{d} differs from hidden_size {config.HiddenSize} of config.json.");
+    }
 
     /// <summary>
     /// Per-instance overrides of the embedding settings (see <see cref="EmbeddingOptions"/>); per-call options win over

@@ -19,7 +19,7 @@ namespace Bert;
 /// <para>Thread safety: one forward pass runs at a time per instance; concurrent calls are serialized by a lock because
 /// they share one workspace (each pass already uses every core through the kernels' worker pool). Separate instances
 /// may run in parallel; F32 weights are memory-mapped, so they share the page cache.</para>
-/// <para>The instance owns the memory map of the weights when made by <see cref="Load"/>: dispose it when done.</para>
+/// <para>The instance owns the memory map of the weights when made by <see cref="Load(string)"/>: dispose it when done.</para>
 /// </remarks>
 public sealed partial class BertModel : IDisposable
 {
@@ -48,9 +48,24 @@ public sealed partial class BertModel : IDisposable
     /// The folder, config or weights are missing or malformed, a required tensor is absent or misshapen, or the
     /// configuration is unsupported; the message names the file and field.
     /// </exception>
-    public static BertModel Load(string folder)
+    public static BertModel Load(string folder) => Load(folder, new BertLoadOptions());
+
+    /// <summary>
+    /// Opens a Hugging Face checkpoint folder as <see cref="Load(string)"/> does, with options such as the weight type
+    /// of the encoder's dense layers (<see cref="BertLoadOptions.WeightType"/>: F32, bfloat16 or int8).
+    /// </summary>
+    /// <param name="folder">The checkpoint folder.</param>
+    /// <param name="options">Load options.</param>
+    /// <returns>The model; dispose it to unmap the weights.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="folder"/> or <paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="BertLoadOptions.WeightType"/> is not a defined value.</exception>
+    /// <exception cref="BertFormatException">As for <see cref="Load(string)"/>.</exception>
+    public static BertModel Load(string folder, BertLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Enum.IsDefined(options.WeightType))
+            throw new ArgumentOutOfRangeException(nameof(options), options.WeightType, "WeightType must be Float32, BFloat16 or Int8.");
         var sentenceTransformer = SentenceTransformerConfig.Load(folder);
         string transformer = Path.Combine(folder, sentenceTransformer.TransformerPath);
         var checkpoint = BertCheckpoint.Open(transformer);
@@ -58,9 +73,10 @@ public sealed partial class BertModel : IDisposable
         {
             CheckPoolingDimension(sentenceTransformer, checkpoint.Config);
             var tokenizer = TryLoadTokenizer(transformer);
-            return new BertModel(new BertNetwork(checkpoint.Config, checkpoint.Weights), checkpoint)
+            var weights = ReducedPrecisionWeights.Wrap(checkpoint.Weights, options.WeightType);
+            return new BertModel(new BertNetwork(checkpoint.Config, weights), checkpoint)
             {
-                Tokenizer = tokenizer, SentenceTransformerConfig = sentenceTransformer,
+                Tokenizer = tokenizer, _sentenceTransformer = sentenceTransformer,
             };
         }
         catch
@@ -76,24 +92,30 @@ public sealed partial class BertModel : IDisposable
     /// <param name="config">The architecture.</param>
     /// <param name="weights">Tensors named as Hugging Face writes them.</param>
     /// <param name="tokenizer">Tokenizer for the text methods, or null.</param>
-    /// <param name="sentenceTransformer">Embedding settings (as a sentence-transformers folder gives them), or null for <see cref="SentenceTransformerConfig.Default"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="BertFormatException">A required tensor is missing or misshapen, the configuration is unsupported, or the pooling's word_embedding_dimension differs from hidden_size.</exception>
-    public static BertModel FromWeights(BertConfig config, IWeightSource weights, BertTokenizer? tokenizer = null,
-        SentenceTransformerConfig? sentenceTransformer = null)
+    /// <exception cref="BertFormatException">A required tensor is missing or misshapen, or the configuration is unsupported.</exception>
+    public static BertModel FromWeights(BertConfig config, IWeightSource weights, BertTokenizer? tokenizer = null)
+        => FromWeights(config, weights, new BertLoadOptions(), tokenizer);
+
+    /// <summary>
+    /// Builds a model over weights the caller owns, with load options (e.g. bfloat16 or int8 dense layers, converted
+    /// into new arrays here); the caller keeps the source alive and disposes it.
+    /// </summary>
+    /// <param name="config">The architecture.</param>
+    /// <param name="weights">Tensors named as Hugging Face writes them.</param>
+    /// <param name="options">Load options.</param>
+    /// <param name="tokenizer">Tokenizer for the text methods, or null.</param>
+    /// <exception cref="ArgumentNullException">config, weights or options is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="BertLoadOptions.WeightType"/> is not a defined value.</exception>
+    /// <exception cref="BertFormatException">A required tensor is missing or misshapen, or the configuration is unsupported.</exception>
+    public static BertModel FromWeights(BertConfig config, IWeightSource weights, BertLoadOptions options, BertTokenizer? tokenizer = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(weights);
-        sentenceTransformer ??= SentenceTransformerConfig.Default;
-        CheckPoolingDimension(sentenceTransformer, config);
-        return new BertModel(new BertNetwork(config, weights), null) { Tokenizer = tokenizer, SentenceTransformerConfig = sentenceTransformer };
-    }
-
-    private static void CheckPoolingDimension(SentenceTransformerConfig st, BertConfig config)
-    {
-        if (st.WordEmbeddingDimension is { } d && d != config.HiddenSize)
-            throw new BertFormatException(st.PoolingConfigFile ?? "Pooling config", "word_embedding_dimension",
-                $"{d} differs from hidden_size {config.HiddenSize} of config.json.");
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Enum.IsDefined(options.WeightType))
+            throw new ArgumentOutOfRangeException(nameof(options), options.WeightType, "WeightType must be Float32, BFloat16 or Int8.");
+        return new BertModel(new BertNetwork(config, ReducedPrecisionWeights.Wrap(weights, options.WeightType)), null) { Tokenizer = tokenizer };
     }
 
     /// <summary>The architecture (config.json).</summary>

@@ -83,6 +83,19 @@ internal sealed class CheckpointWeights : IWeightSource, IDisposable
         return file.GetFloats(stored);
     }
 
+    /// <summary>
+    /// The tensor's bfloat16 bits straight from the mapping when it is stored as BF16 (2-byte aligned); null otherwise
+    /// (then use <see cref="Get"/>).
+    /// </summary>
+    /// <exception cref="BertFormatException">The tensor is missing or its shape differs from <paramref name="shape"/>.</exception>
+    public ReadOnlyMemory<ushort>? TryGetBFloat16Bits(string name, ReadOnlySpan<int> shape)
+    {
+        if (!WeightNames.TryResolve(name, _owner, out string stored, out var file))
+            throw WeightNames.Missing(DescribedBy, name);
+        WeightNames.CheckShape(file.Path, name, stored, file.Tensors[stored].Shape, shape);
+        return file.TryGetBFloat16Bits(stored);
+    }
+
     /// <summary>Releases every mapped file.</summary>
     public void Dispose()
     {

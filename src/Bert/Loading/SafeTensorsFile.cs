@@ -124,13 +124,32 @@ public sealed unsafe class SafeTensorsFile : IDisposable
         int count = (int)info.ElementCount;
         // Aligned F32 is served in place; everything else needs an owned F32 array, made once.
         if (type == SafeTensorDType.F32 && (nuint)source % sizeof(float) == 0)
-            return new MappedFloatMemory(this, (float*)source, count).Memory;
+            return new MappedMemory<float>(this, (float*)source, count).Memory;
         lock (_widened)
         {
             if (!_widened.TryGetValue(name, out var memory))
                 _widened[name] = memory = Widen(type, source, count);
             return memory;
         }
+    }
+
+    /// <summary>
+    /// The raw bfloat16 bits of a BF16 tensor stored under exactly <paramref name="name"/>, as a view of the mapping
+    /// (no copy, no widening); null when the tensor is not BF16 or not 2-byte aligned in the file.
+    /// </summary>
+    /// <exception cref="BertFormatException">No such tensor, or it has more than 2³¹−1 elements.</exception>
+    /// <exception cref="ObjectDisposedException">The file was disposed.</exception>
+    internal ReadOnlyMemory<ushort>? TryGetBFloat16Bits(string name)
+    {
+        ThrowIfDisposed();
+        if (!Tensors.TryGetValue(name, out var info))
+            throw new BertFormatException(Path, name, "no tensor of that name in the file.");
+        if (info.FloatType != SafeTensorDType.BF16) return null;
+        if (info.ElementCount > Array.MaxLength)
+            throw new BertFormatException(Path, name, $"{info.ElementCount} elements exceed the {Array.MaxLength} one tensor may hold.");
+        byte* source = _data + info.DataBegin;
+        if ((nuint)source % sizeof(ushort) != 0) return null;
+        return new MappedMemory<ushort>(this, (ushort*)source, (int)info.ElementCount).Memory;
     }
 
     private static float[] Widen(SafeTensorDType type, byte* source, int count)

@@ -7,8 +7,9 @@ namespace Bert.Model;
 internal static class WeightLoader
 {
     /// <summary>An <c>nn.Linear(in, out)</c> stored as <c>{prefix}.weight</c> [out, in] and <c>{prefix}.bias</c> [out].</summary>
+    /// <remarks>A <see cref="ReducedPrecisionWeights"/> source returns the encoder's layers as bfloat16 or int8.</remarks>
     public static LinearWeight Linear(IWeightSource weights, string prefix, int outFeatures, int inFeatures)
-        => LinearWeight.Create(
+        => (weights as ReducedPrecisionWeights)?.TryLinear(prefix, outFeatures, inFeatures) ?? LinearWeight.Create(
             weights.Get(prefix + ".weight", [outFeatures, inFeatures]),
             weights.Get(prefix + ".bias", [outFeatures]),
             outFeatures, inFeatures);

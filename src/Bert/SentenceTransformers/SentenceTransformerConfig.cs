@@ -3,7 +3,7 @@ namespace Bert.SentenceTransformers;
 /// <summary>
 /// What a sentence-transformers folder says about its embeddings: the modules of <c>modules.json</c> (Transformer,
 /// Pooling, Normalize), <c>1_Pooling/config.json</c>, <c>sentence_bert_config.json</c> and
-/// <c>config_sentence_transformers.json</c>. <see cref="BertModel.Load"/> reads it; the embedding methods follow it
+/// <c>config_sentence_transformers.json</c>. <see cref="BertModel.Load(string)"/> reads it; the embedding methods follow it
 /// unless <see cref="EmbeddingOptions"/> override a setting.
 /// </summary>
 /// <remarks>

@@ -1,0 +1,39 @@
+namespace Bert;
+
+/// <summary>How the weights of the encoder's dense layers are stored in memory and multiplied.</summary>
+/// <remarks>
+/// The reduced types apply to the six <c>nn.Linear</c> layers of every encoder layer (attention query, key, value and
+/// output dense, intermediate dense, output dense): about 85 % of BERT-Base's weights and nearly all of its FLOPs.
+/// Embeddings, every LayerNorm, the biases, the pooler and the task heads (MLM, NSP, classifier, QA) stay F32:
+/// they are small or run on few rows, and the heads' logits are what users compare.
+/// </remarks>
+public enum BertWeightType
+{
+    /// <summary>F32, as stored (F32 checkpoints are used straight from the memory map; F16/BF16 ones are widened once). The default.</summary>
+    Float32,
+
+    /// <summary>
+    /// bfloat16 (2 bytes per weight): F32 weights are rounded to nearest even (as torch's <c>.to(torch.bfloat16)</c>);
+    /// a BF16 checkpoint is used straight from the memory map without widening. The GEMM widens each weight to F32 as it
+    /// loads it, so all arithmetic is F32: the only error is the rounding of the weights (relative 2⁻⁹ at most).
+    /// </summary>
+    BFloat16,
+
+    /// <summary>
+    /// int8 with one F32 scale per output channel (1 byte per weight): w ≈ q · max|w_row| / 127, q ∈ [−127, 127], rounded
+    /// to nearest even. At run time each row of activations is quantized the same way (its own scale), the products are
+    /// summed exactly in int32 and the result is scaled back in F32 before the bias and activation. Fast on CPUs with
+    /// AVX-512BW; elsewhere an exact but slow scalar loop runs.
+    /// </summary>
+    Int8,
+}
+
+/// <summary>Options for <see cref="BertModel.Load(string, BertLoadOptions)"/>.</summary>
+/// <example><code>
+/// using var model = BertModel.Load("models/my-bert", new BertLoadOptions { WeightType = BertWeightType.BFloat16 });
+/// </code></example>
+public sealed record BertLoadOptions
+{
+    /// <summary>Storage and arithmetic of the encoder's dense-layer weights (see <see cref="BertWeightType"/>); default F32.</summary>
+    public BertWeightType WeightType { get; init; } = BertWeightType.Float32;
+}
