@@ -58,7 +58,7 @@ public sealed partial class BertModel
         int labels = NumLabels;
         var logits = RunWindows(encodings, labels, cancellationToken, (input, rows) =>
             Forward(input, new BertOutputs { TokenClassificationLogits = rows[0] }), 1);
-        var names = Enumerable.Range(0, labels).Select(i => Pipelines.ClassificationRules.LabelName(Config.Id2Label, i)).ToArray();
+        var names = Enumerable.Range(0, labels).Select(id => ClassificationRules.LabelName(Config.Id2Label, id)).ToArray();
         var result = new IReadOnlyList<TokenClassificationEntity>[texts.Count];
         for (int i = 0; i < texts.Count; i++)
         {
