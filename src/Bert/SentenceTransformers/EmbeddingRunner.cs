@@ -8,15 +8,16 @@ namespace Bert.SentenceTransformers;
 /// and pools each sequence into its slot, so results come back in input order.
 /// </summary>
 /// <remarks>
-/// The buffers below are sized once per call by the budget (max(budget, max length) tokens), never by the number of
-/// texts, and are garbage once the call ends: nothing stays pinned to the model.
+/// The buffers below are sized once per call by the budget (at most max(budget, max length) tokens), never by the
+/// number of texts, and are garbage once the call ends: nothing stays pinned to the model.
 /// </remarks>
 internal sealed class EmbeddingRunner
 {
     private readonly BertModel _model;
     private readonly EmbeddingPlan _plan;
-    private readonly int[] _ids, _cumulative, _mask;
-    private readonly float[] _output, _pooled;
+    private int[] _ids = [], _cumulative = [], _mask = [];
+    private float[] _output = [];
+    private readonly float[] _pooled;
     private readonly IProgress<EmbeddingProgress>? _progress;
     private readonly int? _total;
     private int _embedded;
@@ -28,13 +29,22 @@ internal sealed class EmbeddingRunner
         _plan = plan;
         _progress = progress;
         _total = total;
-        int capacity = Math.Max(plan.MaxBatchTokens, plan.MaxLength);
+        _pooled = new float[plan.PooledDimension];
+    }
+
+    /// <summary>
+    /// Sizes the batch buffers for <paramref name="tokens"/> tokens (the call's total, or a window's), capped at
+    /// max(budget, max length): a one-text call allocates for that text only, a large call for one budget.
+    /// </summary>
+    private void EnsureCapacity(long tokens)
+    {
+        int capacity = (int)Math.Min(Math.Max(_plan.MaxBatchTokens, _plan.MaxLength), tokens);
+        if (capacity <= _ids.Length) return;
         int maxSequences = capacity / 2 + 1; // every sequence has at least [CLS] and [SEP]
         _ids = new int[capacity];
         _cumulative = new int[maxSequences + 1];
-        _mask = plan.ExcludedRows > 0 ? new int[plan.MaxLength] : [];
-        _output = new float[(plan.Pooling == BertPooling.Pooler ? maxSequences : capacity) * plan.HiddenSize];
-        _pooled = new float[plan.PooledDimension];
+        _mask = _plan.ExcludedRows > 0 ? new int[_plan.MaxLength] : [];
+        _output = new float[(_plan.Pooling == BertPooling.Pooler ? maxSequences : capacity) * _plan.HiddenSize];
     }
 
     public EmbeddingPlan Plan => _plan;
@@ -54,6 +64,9 @@ internal sealed class EmbeddingRunner
     /// <summary>Embeds every text into <paramref name="results"/>[i], batch by batch, checking cancellation between batches.</summary>
     public void Run(IReadOnlyList<string> texts, int[] lengths, float[][] results, CancellationToken cancellationToken)
     {
+        long total = 0;
+        foreach (int n in lengths) total += n;
+        EnsureCapacity(total);
         var order = TokenBudgetBatches.LongestFirst(lengths);
         for (int start = 0; start < order.Length;)
         {
