@@ -1,2 +1,3 @@
-// Placeholder entry point; the CLI work replaces it.
-return 0;
+using Bert.Cli;
+
+return await BertCli.RunAsync(args);

@@ -45,7 +45,7 @@ public static class BertServerExtensions
     }
 
     /// <summary>
-    /// Maps the endpoints: <c>POST /embed</c>, <c>/v1/embeddings</c>, <c>/predict</c>, <c>/rerank</c>, <c>/fill-mask</c>,
+    /// Maps the endpoints: <c>POST /embed</c>, <c>/v1/embeddings</c>, <c>/predict</c>, <c>/rerank</c>, <c>/fill-mask</c>, <c>/ner</c>, <c>/qa</c>,
     /// <c>/tokenize</c>; <c>GET /health</c>, <c>/info</c>, <c>/metrics</c> (Prometheus), <c>/openapi/v1.json</c>, and the
     /// playground at <c>/</c> when <see cref="BertServerOptions.Playground"/> is on.
     /// </summary>
@@ -61,6 +61,8 @@ public static class BertServerExtensions
         Post(endpoints, "/predict", TaskEndpoints.Predict, "predict").Accepts<PredictRequest>("application/json").Produces<Prediction[]>();
         Post(endpoints, "/rerank", TaskEndpoints.Rerank, "rerank").Accepts<RerankRequest>("application/json").Produces<Rank[]>();
         Post(endpoints, "/fill-mask", FillMaskEndpoint.FillMask, "fill_mask").Accepts<FillMaskRequest>("application/json").Produces<MaskCandidate[][][]>();
+        Post(endpoints, "/ner", SpanEndpoints.Ner, "ner").Accepts<NerRequest>("application/json").Produces<NerEntity[][]>();
+        Post(endpoints, "/qa", SpanEndpoints.Qa, "qa").Accepts<QaRequest>("application/json").Produces<QaAnswer[]>();
         Post(endpoints, "/tokenize", InfoEndpoints.Tokenize, "tokenize").Accepts<TokenizeRequest>("application/json").Produces<TokenInfo[][]>();
         Errors(endpoints.MapGet("/health", InfoEndpoints.Health).AddEndpointFilter(new ApiFilter("health", false)).WithName("health"));
         Errors(endpoints.MapGet("/info", InfoEndpoints.Info).AddEndpointFilter(new ApiFilter("info", false)).WithName("info").Produces<InfoResponse>());

@@ -44,7 +44,7 @@ public sealed partial class BertModel
     {
         ArgumentNullException.ThrowIfNull(texts);
         options ??= new TokenClassificationOptions();
-        RequireHead(BertHeads.Classifier, "classifier", nameof(ExtractEntities));
+        RequireHead(BertHeads.TokenClassification, "token-classifier (BertForTokenClassification)", nameof(ExtractEntities));
         var tokenizer = RequireTokenizer();
         int maxLength = CheckTokenClassificationOptions(options);
         var encodings = new List<IReadOnlyList<BertEncoding>>(texts.Count);

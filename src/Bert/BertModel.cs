@@ -44,6 +44,8 @@ public sealed partial class BertModel : IDisposable
     /// <param name="folder">The checkpoint folder.</param>
     /// <returns>The model; dispose it to unmap the weights.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="folder"/> is null.</exception>
+    /// <exception cref="Hub.HubException"><paramref name="folder"/> does not exist, has the shape of a hub id (<c>org/name</c>),
+    /// and resolving it from the Hugging Face hub failed (see <see cref="Load(string, string?, Hub.HubOptions?, IProgress{Hub.HubProgress}?, BertLoadOptions?)"/>).</exception>
     /// <exception cref="BertFormatException">
     /// The folder, config or weights are missing or malformed, a required tensor is absent or misshapen, or the
     /// configuration is unsupported; the message names the file and field.
@@ -66,6 +68,7 @@ public sealed partial class BertModel : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (!Enum.IsDefined(options.WeightType))
             throw new ArgumentOutOfRangeException(nameof(options), options.WeightType, "WeightType must be Float32, BFloat16 or Int8.");
+        folder = ResolveModelPath(folder);   // a hub id ("org/name") that is not a local folder: see BertModel.Hub.cs
         var sentenceTransformer = SentenceTransformerConfig.Load(folder);
         string transformer = Path.Combine(folder, sentenceTransformer.TransformerPath);
         var checkpoint = BertCheckpoint.Open(transformer);

@@ -18,7 +18,7 @@ public static class KernelSweeps
     public static readonly (string Name, Action<List<string>> Run)[] All =
     [
         ("gemm", Gemm), ("gemm-activation", GemmActivations), ("gelu", Gelu), ("gelu-tanh", GeluTanh), ("relu", Relu), ("tanh", Tanh),
-        ("softmax", Softmax), ("layernorm", LayerNorm), ("embedding", Embedding), ("attention", Attention),
+        ("softmax", Softmax), ("layernorm", LayerNorm), ("embedding", Embedding), ("embedding-layernorm", EmbeddingLayerNorm), ("attention", Attention), ("attention-packed", PackedAttention),
         .. QuantizedSweeps.All,
     ];
 
@@ -201,6 +201,46 @@ public static class KernelSweeps
             Normalization.AddLayerNorm(x, aliased, gamma, beta, 1e-5f, rows, cols, aliased);
             Compare(failures, $"AddLayerNorm (y = residual) cols={cols}", aliased, expected, gamma, beta);
         }
+        // Enough rows for the split over the kernel threads (tasks of 16K elements), with a partial last task.
+        foreach (var (rows, cols) in new[] { (67, 768), (1100, 33) })
+        {
+            var x = Random(rows * cols, cols, 3f);
+            var r = Random(rows * cols, cols + 1);
+            var gamma = Random(cols, cols + 2, 2f);
+            var beta = Random(cols, cols + 3);
+            var y = new float[rows * cols];
+            var expected = new float[rows * cols];
+            Normalization.LayerNorm(x, gamma, beta, 1e-12f, rows, cols, y);
+            NaiveKernels.LayerNorm(x, gamma, beta, 1e-12f, rows, cols, expected);
+            Compare(failures, $"LayerNorm rows={rows} cols={cols}", y, expected, gamma, beta);
+            Normalization.AddLayerNorm(x, r, gamma, beta, 1e-5f, rows, cols, y);
+            NaiveKernels.AddLayerNorm(x, r, gamma, beta, 1e-5f, rows, cols, expected);
+            Compare(failures, $"AddLayerNorm rows={rows} cols={cols}", y, expected, gamma, beta);
+        }
+    }
+
+    /// <summary>The fused BertEmbeddings kernel vs the twins' gather, gather-add, gather-add, LayerNorm.</summary>
+    public static void EmbeddingLayerNorm(List<string> failures)
+    {
+        foreach (var (rows, dim) in new[] { (1, 1), (5, 33), (300, 768), (40, 16) })
+        {
+            var word = Random(50 * dim, dim, 1f);
+            var type = Random(2 * dim, dim + 1, 1f);
+            var position = Random(512 * dim, dim + 2, 1f);
+            var gamma = Random(dim, dim + 3, 2f);
+            var beta = Random(dim, dim + 4);
+            var ids = Enumerable.Range(0, rows).Select(i => (i * 7 + 3) % 50).ToArray();
+            var types = Enumerable.Range(0, rows).Select(i => i % 3 == 0 ? 1 : 0).ToArray();
+            var positions = Enumerable.Range(0, rows).Select(i => i % 37).ToArray();
+            var y = new float[rows * dim];
+            var expected = new float[rows * dim];
+            Kernels.Embedding.SumLayerNorm(word, type, position, dim, ids, types, positions, gamma, beta, 1e-12f, y);
+            NaiveKernels.Gather(word, dim, ids, expected);
+            NaiveKernels.GatherAdd(type, dim, types, expected);
+            NaiveKernels.GatherAdd(position, dim, positions, expected);
+            NaiveKernels.LayerNorm(expected, gamma, beta, 1e-12f, rows, dim, expected);
+            Compare(failures, $"Embedding.SumLayerNorm rows={rows} dim={dim}", y, expected, gamma, beta);
+        }
     }
 
     private static void Compare(List<string> failures, string what, float[] y, float[] expected, float[] gamma, float[] beta)
@@ -260,6 +300,43 @@ public static class KernelSweeps
                 // Scores carry ≤ d·u·Σ|q||k| ≤ 64·6e-8·4·64 absolute error, probabilities that relative, |v| ≤ 1.
                 if (!(Math.Abs(context[i] - expected[i]) <= 2e-5))
                 { failures.Add($"Attention b={batch} s={seq} h={heads} d={d} [{i}]: {context[i]:R} vs {expected[i]:R}"); break; }
+        }
+    }
+
+    /// <summary>
+    /// Packed (cu_seqlens) attention reading q, k, v strided out of one fused [tokens, 3·hidden + 5] buffer vs the twin
+    /// run on each sequence alone: lengths from 1 to past two micro-kernel panels, and a zero-length sequence.
+    /// </summary>
+    public static void PackedAttention(List<string> failures)
+    {
+        foreach (var (lengths, heads, d) in new[] { (new[] { 1 }, 1, 4), (new[] { 7, 1, 33, 0, 16 }, 3, 16), (new[] { 130, 5, 64 }, 2, 64), (new[] { 49, 17 }, 2, 17) })
+        {
+            int hidden = heads * d, ld = 3 * hidden + 5, batch = lengths.Length, maxSeq = Math.Max(1, lengths.Max());
+            var cu = new int[batch + 1];
+            for (int b = 0; b < batch; b++) cu[b + 1] = cu[b] + lengths[b];
+            int tokens = cu[^1];
+            var qkv = Random(tokens * ld, tokens + 7, 2f);
+            var scratch = new float[Kernels.Attention.ScratchLength(maxSeq, d)];
+            var context = new float[tokens * hidden];
+            Kernels.Attention.Forward(qkv, qkv.AsSpan(hidden), qkv.AsSpan(2 * hidden), ld, default, cu, maxSeq, heads, d, scratch, context);
+            for (int b = 0; b < batch; b++)
+            {
+                int n = lengths[b];
+                if (n == 0) continue;
+                var (q, k, v) = (new float[n * hidden], new float[n * hidden], new float[n * hidden]);
+                for (int t = 0; t < n; t++)
+                {
+                    qkv.AsSpan((cu[b] + t) * ld, hidden).CopyTo(q.AsSpan(t * hidden));
+                    qkv.AsSpan((cu[b] + t) * ld + hidden, hidden).CopyTo(k.AsSpan(t * hidden));
+                    qkv.AsSpan((cu[b] + t) * ld + 2 * hidden, hidden).CopyTo(v.AsSpan(t * hidden));
+                }
+                var expected = new float[n * hidden];
+                NaiveKernels.Attention(q, k, v, new float[n], 1, n, heads, d, expected);
+                for (int i = 0; i < expected.Length; i++)
+                    // Same bound as the padded sweep: |v| ≤ 2 here, scores ≤ d·u·Σ|q||k|.
+                    if (!(Math.Abs(context[cu[b] * hidden + i] - expected[i]) <= 4e-5))
+                    { failures.Add($"Packed attention lengths=[{string.Join(",", lengths)}] seq {b} h={heads} d={d} [{i}]: {context[cu[b] * hidden + i]:R} vs {expected[i]:R}"); break; }
+            }
         }
     }
 }

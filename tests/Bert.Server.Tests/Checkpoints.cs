@@ -13,6 +13,8 @@ public sealed class Checkpoints : IDisposable
         Classifier = Write("classifier", new SyntheticOptions { Head = SyntheticHead.SequenceClassification, NumLabels = 3, LabelNames = ["neg", "neu", "pos"], Seed = 4 });
         CrossEncoder = Write("cross-encoder", new SyntheticOptions { Head = SyntheticHead.SequenceClassification, NumLabels = 1, Seed = 5 });
         MaskedLM = Write("mlm", new SyntheticOptions { Head = SyntheticHead.MaskedLM, Seed = 6 });
+        TokenClassifier = Write("ner", new SyntheticOptions { Head = SyntheticHead.TokenClassification, NumLabels = 5, LabelNames = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"], Seed = 7 });
+        QuestionAnswering = Write("qa", new SyntheticOptions { Head = SyntheticHead.QuestionAnswering, Seed = 8 });
     }
 
     /// <summary>BertModel (encoder + pooler).</summary>
@@ -26,6 +28,12 @@ public sealed class Checkpoints : IDisposable
 
     /// <summary>BertForMaskedLM.</summary>
     public string MaskedLM { get; }
+
+    /// <summary>BertForTokenClassification with labels O, B-PER, I-PER, B-LOC, I-LOC.</summary>
+    public string TokenClassifier { get; }
+
+    /// <summary>BertForQuestionAnswering.</summary>
+    public string QuestionAnswering { get; }
 
     private string Write(string name, SyntheticOptions options) => SyntheticCheckpoint.Create(Path.Combine(_root, name), options).Folder;
 

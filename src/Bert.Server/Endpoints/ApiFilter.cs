@@ -48,6 +48,7 @@ internal sealed class ApiFilter(string endpoint, bool openAI) : IEndpointFilter
         QueueFullException => (StatusCodes.Status429TooManyRequests, "overloaded", e.Message),
         NotReadyException => (StatusCodes.Status503ServiceUnavailable, "unhealthy", e.Message),
         BadHttpRequestException bad => (bad.StatusCode, "validation", bad.Message),
+        ArgumentException arg => (StatusCodes.Status400BadRequest, "validation", arg.Message),
         _ => Unexpected(e, http),
     };
 

@@ -80,6 +80,7 @@ internal sealed record Rank(
 internal sealed record FillMaskRequest(
     [property: JsonPropertyName("inputs")] JsonElement Inputs,
     [property: JsonPropertyName("top_k")] int? TopK = null,
+    [property: JsonPropertyName("targets")] IReadOnlyList<string>? Targets = null,
     [property: JsonPropertyName("truncate")] bool? Truncate = null);
 
 /// <summary>One fill-mask candidate, as Hugging Face's fill-mask pipeline: score, token id, token string, and the filled sequence.</summary>
@@ -106,3 +107,41 @@ internal sealed record InfoResponse(
     [property: JsonPropertyName("max_queued_inputs")] int MaxQueuedInputs,
     [property: JsonPropertyName("max_input_characters")] int MaxInputCharacters,
     [property: JsonPropertyName("version")] string Version);
+
+/// <summary><c>POST /ner</c>: token classification with Hugging Face's options.</summary>
+internal sealed record NerRequest(
+    [property: JsonPropertyName("inputs")] JsonElement Inputs,
+    [property: JsonPropertyName("aggregation_strategy")] string? AggregationStrategy = null,
+    [property: JsonPropertyName("ignore_labels")] IReadOnlyList<string>? IgnoreLabels = null,
+    [property: JsonPropertyName("stride")] int? Stride = null,
+    [property: JsonPropertyName("truncate")] bool? Truncate = null);
+
+/// <summary>
+/// One entity as Hugging Face's token-classification pipeline writes it: <c>entity</c> and <c>index</c> without
+/// aggregation, <c>entity_group</c> with it; start/end are UTF-16 offsets into the input.
+/// </summary>
+internal sealed record NerEntity(
+    [property: JsonPropertyName("entity")] string? Entity,
+    [property: JsonPropertyName("entity_group")] string? EntityGroup,
+    [property: JsonPropertyName("score")] float Score,
+    [property: JsonPropertyName("word")] string Word,
+    [property: JsonPropertyName("start")] int Start,
+    [property: JsonPropertyName("end")] int End,
+    [property: JsonPropertyName("index")] int? Index);
+
+/// <summary><c>POST /qa</c>: extractive question answering with Hugging Face's options.</summary>
+internal sealed record QaRequest(
+    [property: JsonPropertyName("question")] JsonElement Question,
+    [property: JsonPropertyName("context")] JsonElement Context,
+    [property: JsonPropertyName("top_k")] int? TopK = null,
+    [property: JsonPropertyName("max_answer_len")] int? MaxAnswerLength = null,
+    [property: JsonPropertyName("handle_impossible_answer")] bool? HandleImpossibleAnswer = null,
+    [property: JsonPropertyName("doc_stride")] int? DocStride = null,
+    [property: JsonPropertyName("align_to_words")] bool? AlignToWords = null);
+
+/// <summary>One answer: the text, its score p_start·p_end, and its UTF-16 offsets into the context.</summary>
+internal sealed record QaAnswer(
+    [property: JsonPropertyName("answer")] string Answer,
+    [property: JsonPropertyName("score")] float Score,
+    [property: JsonPropertyName("start")] int Start,
+    [property: JsonPropertyName("end")] int End);

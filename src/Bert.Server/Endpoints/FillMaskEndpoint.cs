@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bert.Pipelines;
 using Bert.Server.Http;
 using Bert.Server.Inference;
 using Microsoft.AspNetCore.Http;
@@ -9,9 +10,10 @@ namespace Bert.Server.Endpoints;
 internal static class FillMaskEndpoint
 {
     /// <summary>
-    /// For every mask token of every input, the <c>top_k</c> (default 5) most probable tokens, p = softmax(z) over the
-    /// vocabulary at that position, highest first (lower id first on ties), each with the text it completes
-    /// (Hugging Face's fill-mask fields). The answer is [inputs][masks][candidates]. Only masked rows reach the decoder.
+    /// The core's fill-mask pipeline (<see cref="BertModel.FillMask(IReadOnlyList{string}, FillMaskOptions?)"/>): for every
+    /// mask token of every input, the <c>top_k</c> (default 5) most probable tokens (optionally among <c>targets</c>),
+    /// p = softmax(z) over the vocabulary, each with the text it completes — Hugging Face's fields (score, token id,
+    /// token_str, sequence). The answer is [inputs][masks][candidates]. Runs as one job on the batcher thread.
     /// </summary>
     public static async Task<IResult> FillMask(HttpContext http, ModelHost host)
     {
@@ -23,43 +25,18 @@ internal static class FillMaskEndpoint
         if (topK < 1 || topK > vocab) throw ApiException.BadRequest($"Field 'top_k' must be in [1, {vocab}], got {topK}.");
         var texts = TextInputs.Texts(request.Inputs, "inputs", host.Options);
         bool array = request.Inputs.ValueKind == JsonValueKind.Array;
-        var work = new SequenceWork[texts.Length];
+        int tokens = 0;
         for (int i = 0; i < texts.Length; i++)
         {
             string field = Embedder.Field("inputs", i, array);
             var input = TextInputs.Encode(m.Tokenizer, texts[i], null, request.Truncate ?? false, left: false, m.Model.MaxTextTokens, field);
-            int[] rows = [.. Enumerable.Range(0, input.Ids.Length).Where(t => input.Ids[t] == m.Tokenizer.MaskTokenId)];
-            if (rows.Length == 0) throw ApiException.BadRequest($"Field '{field}' contains no mask token {m.Tokenizer.Options.MaskToken}.");
-            work[i] = new SequenceWork(input.Ids, input.TypeIds, WantedOutputs.MaskedLM, rows);
+            if (!input.Ids.Contains(m.Tokenizer.MaskTokenId))
+                throw ApiException.BadRequest($"Field '{field}' contains no mask token {m.Tokenizer.Options.MaskToken}.");
+            tokens += input.Ids.Length;
         }
-        var results = await m.Queue.SubmitAsync(work, http.RequestAborted);
-        var answer = results.Select((r, i) => Candidates(m, work[i], r.MaskLogits!, topK)).ToArray();
-        return Results.Json(answer, ServerJson.Options);
-    }
-
-    private static MaskCandidate[][] Candidates(ModelHost.Loaded m, SequenceWork work, float[] logits, int topK)
-    {
-        int v = m.Model.Config.VocabSize, masks = work.MaskRows!.Length;
-        var perMask = new MaskCandidate[masks][];
-        for (int k = 0; k < masks; k++)
-        {
-            var p = EmbeddingMath.Softmax(logits.AsSpan(k * v, v));
-            var top = TopK(p, topK);
-            perMask[k] = [.. top.Select(id =>
-            {
-                var filled = (int[])work.Ids.Clone();
-                filled[work.MaskRows[k]] = id;
-                return new MaskCandidate(p[id], id, m.Tokenizer.Decode([id]), m.Tokenizer.Decode(filled));
-            })];
-        }
-        return perMask;
-    }
-
-    /// <summary>Indices of the k largest values, largest first, lower index first on ties.</summary>
-    internal static int[] TopK(float[] values, int k)
-    {
-        var ids = Enumerable.Range(0, values.Length).ToArray();
-        Array.Sort(ids, (a, b) => values[b] != values[a] ? values[b].CompareTo(values[a]) : a.CompareTo(b));
-        return ids[..k];
+        var options = new FillMaskOptions { TopK = topK, Targets = request.Targets };
+        var answer = await m.Queue.SubmitJobAsync((model, _) => model.FillMask(texts, options), tokens, http.RequestAborted);
+        return Results.Json(answer.Select(perText => perText.Select(perMask => perMask
+            .Select(c => new MaskCandidate(c.Score, c.Id, c.Token, c.Sequence)).ToArray()).ToArray()).ToArray(), ServerJson.Options);
     }
 }

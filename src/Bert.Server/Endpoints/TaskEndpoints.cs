@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bert.Pipelines;
 using Bert.Server.Http;
 using Bert.Server.Inference;
 using Microsoft.AspNetCore.Http;
@@ -10,8 +11,9 @@ internal static class TaskEndpoints
 {
     /// <summary>
     /// TEI <c>/predict</c>: <c>inputs</c> is a text, a pair <c>[a, b]</c> (an array of exactly two strings, as TEI reads
-    /// it), or an array of texts/pairs. Each gets every label with its score — sigmoid(z) for a one-label model, else
-    /// softmax(z); the logits z with <c>raw_scores</c> — highest first. A batch answers with one list per input.
+    /// it), or an array of texts/pairs. Each gets every label with its score — Hugging Face's default function
+    /// (<see cref="ClassificationRules.Resolve"/>: softmax, or sigmoid for one label / multi-label; the logits with
+    /// <c>raw_scores</c>) — highest first. Inputs of concurrent requests share packed batches. A batch answers with one list per input.
     /// </summary>
     public static async Task<IResult> Predict(HttpContext http, ModelHost host)
     {
@@ -24,15 +26,18 @@ internal static class TaskEndpoints
         var inputs = items.Select((p, i) => TextInputs.Encode(m.Tokenizer, p.A, p.B, request.Truncate ?? false, left,
             m.Model.MaxTextTokens, batch ? $"inputs[{i}]" : "inputs")).ToArray();
         var logits = await ClassifyAsync(m, inputs, http.RequestAborted);
-        var predictions = logits.Select(z => Scores(z, request.RawScores ?? false)
-            .Select((s, id) => new Prediction(s, InfoEndpoints.LabelName(m.Model.Config, id)))
-            .OrderByDescending(p => p.Score).ToArray()).ToArray();
+        var config = m.Model.Config;
+        var function = request.RawScores ?? false ? ClassificationFunction.None
+            : ClassificationRules.Resolve(ClassificationFunction.Default, config.ProblemType, m.Model.NumLabels);
+        var predictions = logits.Select(z => ClassificationRules.Postprocess(z, function, config.Id2Label, topK: null).Labels
+            .Select(l => new Prediction(l.Score, l.Label)).ToArray()).ToArray();
         return batch ? Results.Json(predictions, ServerJson.Options) : Results.Json(predictions[0], ServerJson.Options);
     }
 
     /// <summary>
-    /// TEI <c>/rerank</c>: scores (query, text) with a one-label cross-encoder, s = sigmoid(z) (z with <c>raw_scores</c>),
-    /// and answers the texts highest score first with their index (and text with <c>return_text</c>).
+    /// TEI <c>/rerank</c> on the core's cross-encoder reranking (<see cref="BertModel.Rerank"/>: s = sigmoid(z) or the
+    /// activation config.json names; z with <c>raw_scores</c>): the texts highest score first with their index, and
+    /// their text with <c>return_text</c>. Runs as one job on the batcher thread.
     /// </summary>
     public static async Task<IResult> Rerank(HttpContext http, ModelHost host)
     {
@@ -49,14 +54,19 @@ internal static class TaskEndpoints
             throw ApiException.BadRequest(request.Texts.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
                 ? "Field 'texts' is required." : $"Field 'texts' must be an array of strings, got {TextInputs.KindOf(request.Texts)}.");
         var texts = TextInputs.Texts(request.Texts, "texts", host.Options);
-        bool left = TextInputs.TruncatesLeft(request.TruncationDirection, "truncation_direction");
-        var inputs = texts.Select((t, i) => TextInputs.Encode(m.Tokenizer, query, t, request.Truncate ?? false, left,
-            m.Model.MaxTextTokens, $"texts[{i}]")).ToArray();
-        var logits = await ClassifyAsync(m, inputs, http.RequestAborted);
-        bool raw = request.RawScores ?? false, returnText = request.ReturnText ?? false;
-        var ranks = logits.Select((z, i) => new Rank(i, raw ? z[0] : EmbeddingMath.Sigmoid(z[0]), returnText ? texts[i] : null))
-            .OrderByDescending(r => r.Score).ThenBy(r => r.Index).ToArray();
-        return Results.Json(ranks, ServerJson.Options);
+        bool truncate = request.Truncate ?? false;
+        if (TextInputs.TruncatesLeft(request.TruncationDirection, "truncation_direction"))
+            throw ApiException.BadRequest("Field 'truncation_direction': /rerank truncates pairs from the right only.");
+        int tokens = 0;
+        for (int i = 0; i < texts.Length; i++)   // 422 up front when a pair is too long and truncation is off
+            tokens += TextInputs.Encode(m.Tokenizer, query, texts[i], truncate, left: false, m.Model.MaxTextTokens, $"texts[{i}]").Ids.Length;
+        var options = new RerankOptions
+        {
+            ReturnDocuments = request.ReturnText ?? false,
+            Activation = request.RawScores ?? false ? ClassificationFunction.None : ClassificationFunction.Default,
+        };
+        var ranked = await m.Queue.SubmitJobAsync((model, _) => model.Rerank(query, texts, options), tokens, http.RequestAborted);
+        return Results.Json(ranked.Select(r => new Rank(r.Index, r.Score, r.Text)).ToArray(), ServerJson.Options);
     }
 
     private static async Task<float[][]> ClassifyAsync(ModelHost.Loaded m, EncodedInput[] inputs, CancellationToken cancellationToken)
@@ -65,10 +75,6 @@ internal static class TaskEndpoints
         var results = await m.Queue.SubmitAsync(work, cancellationToken).ConfigureAwait(false);
         return [.. results.Select(r => r.SequenceLogits!)];
     }
-
-    /// <summary>sigmoid for one label, softmax for several (HF text-classification's default); logits when raw.</summary>
-    internal static float[] Scores(float[] logits, bool raw) =>
-        raw ? logits : logits.Length == 1 ? [EmbeddingMath.Sigmoid(logits[0])] : EmbeddingMath.Softmax(logits);
 
     /// <summary>TEI's predict input: a text, a pair (exactly two strings), or an array of texts and pairs.</summary>
     private static ((string A, string? B)[] Items, bool Batch) PredictInputs(JsonElement inputs, BertServerOptions options)

@@ -16,11 +16,33 @@ namespace Bert.Server.Inference;
 /// </remarks>
 internal sealed class BatchQueue
 {
-    private sealed class Entry(SequenceWork work, long requestId)
+    /// <summary>A queued unit: one input of a packed batch, or a job that runs alone.</summary>
+    private abstract class Entry(long requestId, int tokens)
+    {
+        public long RequestId { get; } = requestId;
+        public int Tokens { get; } = tokens;
+        public abstract Task Completion { get; }
+        public abstract void Cancel(CancellationToken token);
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class SequenceEntry(SequenceWork work, long requestId) : Entry(requestId, work.Length)
     {
         public SequenceWork Work { get; } = work;
-        public long RequestId { get; } = requestId;
         public TaskCompletionSource<SequenceResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public override Task Completion => Result.Task;
+        public override void Cancel(CancellationToken token) => Result.TrySetCanceled(token);
+        public override void Fail(Exception error) => Result.TrySetException(error);
+    }
+
+    private sealed class JobEntry(Func<BertModel, CancellationToken, object> job, int tokens, long requestId, CancellationToken cancellationToken)
+        : Entry(requestId, tokens)
+    {
+        public TaskCompletionSource<object> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public override Task Completion => Result.Task;
+        public override void Cancel(CancellationToken token) => Result.TrySetCanceled(token);
+        public override void Fail(Exception error) => Result.TrySetException(error);
+        public void Run(BertModel model) => Result.TrySetResult(job(model, cancellationToken));
     }
 
     private readonly BertModel _model;
@@ -53,29 +75,54 @@ internal sealed class BatchQueue
     public async Task<SequenceResult[]> SubmitAsync(IReadOnlyList<SequenceWork> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var entries = new Entry[work.Count];
-        lock (_gate)
+        var entries = new SequenceEntry[work.Count];
+        Enqueue(entries.Length, id =>
         {
-            if (_stopping) throw new NotReadyException("The server is shutting down.");
-            if (_queue.Count + work.Count > _options.MaxQueuedInputs)
-                throw new QueueFullException($"Model is overloaded: {_queue.Count} inputs queued, limit {_options.MaxQueuedInputs}.");
-            long id = _nextRequestId++;
-            for (int i = 0; i < entries.Length; i++)
-            {
-                entries[i] = new Entry(work[i], id);
-                _queue.Enqueue(entries[i]);
-                _queuedTokens += work[i].Length;
-            }
-            Monitor.PulseAll(_gate);
-        }
+            for (int i = 0; i < entries.Length; i++) entries[i] = new SequenceEntry(work[i], id);
+            return entries;
+        });
         // A cancelled entry completes now; the batcher skips it if its batch has not started.
         using var registration = cancellationToken.Register(() =>
         {
-            foreach (var e in entries) e.Result.TrySetCanceled(cancellationToken);
+            foreach (var e in entries) e.Cancel(cancellationToken);
         });
         var results = new SequenceResult[entries.Length];
         for (int i = 0; i < entries.Length; i++) results[i] = await entries[i].Result.Task.ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>
+    /// Queues a job that runs alone on the batcher thread, between packed batches (a pipeline of the core library that
+    /// makes its own packed passes: fill-mask, rerank, NER, QA). It counts as one input against the queue limit.
+    /// </summary>
+    /// <param name="job">Runs with the model; gets <paramref name="cancellationToken"/> to stop between its passes.</param>
+    /// <param name="tokens">Its token count, for the metrics.</param>
+    /// <param name="cancellationToken">Drops the job if it has not started.</param>
+    /// <exception cref="QueueFullException">The queue is full.</exception>
+    /// <exception cref="NotReadyException">The queue is stopping.</exception>
+    public async Task<T> SubmitJobAsync<T>(Func<BertModel, CancellationToken, T> job, int tokens, CancellationToken cancellationToken) where T : class
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        JobEntry? entry = null;
+        Enqueue(1, id => [entry = new JobEntry((m, c) => job(m, c), tokens, id, cancellationToken)]);
+        using var registration = cancellationToken.Register(() => entry!.Cancel(cancellationToken));
+        return (T)await entry!.Result.Task.ConfigureAwait(false);
+    }
+
+    private void Enqueue(int count, Func<long, Entry[]> create)
+    {
+        lock (_gate)
+        {
+            if (_stopping) throw new NotReadyException("The server is shutting down.");
+            if (_queue.Count + count > _options.MaxQueuedInputs)
+                throw new QueueFullException($"Model is overloaded: {_queue.Count} inputs queued, limit {_options.MaxQueuedInputs}.");
+            foreach (var e in create(_nextRequestId++))
+            {
+                _queue.Enqueue(e);
+                _queuedTokens += e.Tokens;
+            }
+            Monitor.PulseAll(_gate);
+        }
     }
 
     /// <summary>Refuses new work and completes when every queued input has been run.</summary>
@@ -132,41 +179,42 @@ internal sealed class BatchQueue
         long tokens = 0;
         while (_queue.TryPeek(out var next))
         {
-            if (!next.Result.Task.IsCompleted)
+            if (!next.Completion.IsCompleted)
             {
                 if (batch.Count > 0 && !Fits(batch, tokens, next)) break;
                 batch.Add(next);
-                tokens += next.Work.Length;
+                tokens += next.Tokens;
             }
             _queue.Dequeue();
-            _queuedTokens -= next.Work.Length;
+            _queuedTokens -= next.Tokens;
+            if (next is JobEntry && batch.Count > 0) break;   // a job runs alone
         }
         return batch;
     }
 
-    private bool Fits(List<Entry> batch, long tokens, Entry next) => _options.Batching
-        ? tokens + next.Work.Length <= _options.MaxBatchTokens && batch.Count < _options.MaxBatchRequests
-        : next.RequestId == batch[0].RequestId;
+    private bool Fits(List<Entry> batch, long tokens, Entry next) => next is not JobEntry && (_options.Batching
+        ? tokens + next.Tokens <= _options.MaxBatchTokens && batch.Count < _options.MaxBatchRequests
+        : next.RequestId == batch[0].RequestId);
 
     private void Run(List<Entry> batch)
     {
-        var work = new SequenceWork[batch.Count];
-        int tokens = 0;
-        for (int i = 0; i < work.Length; i++)
-        {
-            work[i] = batch[i].Work;
-            tokens += work[i].Length;
-        }
         var clock = Stopwatch.StartNew();
         try
         {
-            var results = PackedBatch.Run(_model, work);
-            _metrics.RecordBatch(work.Length, tokens, clock.Elapsed);
-            for (int i = 0; i < results.Length; i++) batch[i].Result.TrySetResult(results[i]);
+            if (batch[0] is JobEntry job)
+            {
+                job.Run(_model);
+                _metrics.RecordBatch(1, job.Tokens, clock.Elapsed);
+                return;
+            }
+            var entries = batch.Cast<SequenceEntry>().ToArray();
+            var results = PackedBatch.Run(_model, [.. entries.Select(e => e.Work)]);
+            _metrics.RecordBatch(entries.Length, entries.Sum(e => e.Tokens), clock.Elapsed);
+            for (int i = 0; i < results.Length; i++) entries[i].Result.TrySetResult(results[i]);
         }
         catch (Exception e)
         {
-            foreach (var entry in batch) entry.Result.TrySetException(e);
+            foreach (var entry in batch) entry.Fail(e);
         }
     }
 }

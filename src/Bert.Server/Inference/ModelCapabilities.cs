@@ -8,16 +8,12 @@ namespace Bert.Server.Inference;
 /// <param name="QuestionAnswering">Span head (BertForQuestionAnswering): <c>/qa</c>.</param>
 internal sealed record ModelCapabilities(bool Embeddings, bool SequenceClassification, bool TokenClassification, bool FillMask, bool QuestionAnswering)
 {
+    /// <summary>From <see cref="BertModel.Heads"/>: the core decides sequence vs token classification by architectures.</summary>
     public static ModelCapabilities Of(BertModel model)
     {
         var heads = model.Heads;
-        bool classifier = heads.HasFlag(BertHeads.Classifier);
-        bool tokenArch = model.Config.Architectures.Any(a => a.Contains("TokenClassification", StringComparison.Ordinal));
-        bool sequenceArch = model.Config.Architectures.Any(a => a.Contains("SequenceClassification", StringComparison.Ordinal));
-        // The classifier tensor has the same shape for both tasks: architectures decide; without them, a pooler means sequence-level.
-        bool sequence = classifier && heads.HasFlag(BertHeads.Pooler) && (sequenceArch || !tokenArch);
-        bool token = classifier && (tokenArch || !sequence);
-        return new ModelCapabilities(true, sequence, token, heads.HasFlag(BertHeads.MaskedLM), heads.HasFlag(BertHeads.QuestionAnswering));
+        return new ModelCapabilities(true, heads.HasFlag(BertHeads.SequenceClassification), heads.HasFlag(BertHeads.TokenClassification),
+            heads.HasFlag(BertHeads.MaskedLM), heads.HasFlag(BertHeads.QuestionAnswering));
     }
 
     /// <summary>Names as <c>/info</c> lists them.</summary>

@@ -1,6 +1,6 @@
 namespace Bert.Kernels;
 
-/// <summary>Turns a 0/1 attention mask into the additive form <see cref="Attention.Forward"/> consumes.</summary>
+/// <summary>Turns a 0/1 attention mask into the additive form <see cref="Attention"/> consumes.</summary>
 internal static class AttentionMask
 {
     // mask: [t] of 0/1 (empty: all ones); y: [t]

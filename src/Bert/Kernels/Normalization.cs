@@ -3,16 +3,19 @@ using System.Runtime.InteropServices;
 
 namespace Bert.Kernels;
 
-/// <summary>LayerNorm over the last dimension.</summary>
-internal static class Normalization
+/// <summary>LayerNorm over the last dimension; large inputs split by rows over <see cref="KernelThreads"/>.</summary>
+internal static unsafe class Normalization
 {
+    // Why 16K elements per task: below that a task takes a few µs, about what handing it to another thread costs.
+    private const int ParallelElements = 16 * 1024;
+
     // x, y: [rows, cols]; gamma, beta: [cols]
     /// <summary>y = (x − mean) / sqrt(var + eps) · gamma + beta per row (biased variance). y may alias x.</summary>
     /// <exception cref="ArgumentException">A span is shorter than its dimensions.</exception>
     public static void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, float eps, int rows, int cols, Span<float> y)
     {
         Check(x, gamma, beta, rows, cols, y);
-        for (int r = 0; r < rows; r++) Row(x.Slice(r * cols, cols), gamma, beta, eps, y.Slice(r * cols, cols));
+        Run(x, default, gamma, beta, eps, rows, cols, y);
     }
 
     // x, residual, y: [rows, cols]; y may alias x or residual
@@ -22,12 +25,50 @@ internal static class Normalization
     {
         Check(x, gamma, beta, rows, cols, y);
         if (residual.Length < (long)rows * cols) throw new ArgumentException($"residual has {residual.Length} elements, expected {rows}×{cols}.", nameof(residual));
-        for (int r = 0; r < rows; r++)
+        Run(x, residual, gamma, beta, eps, rows, cols, y);
+    }
+
+    private struct Job
+    {
+        public float* X, Residual, Gamma, Beta, Y;
+        public float Eps;
+        public int Rows, Cols, RowsPerTask;
+    }
+
+    // Lengths checked by the caller; residual empty for plain LayerNorm.
+    private static void Run(ReadOnlySpan<float> x, ReadOnlySpan<float> residual, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, float eps, int rows, int cols, Span<float> y)
+    {
+        if (rows == 0 || cols == 0) return;
+        fixed (float* px = x, pr = residual, pg = gamma, pb = beta, py = y)
         {
-            var row = y.Slice(r * cols, cols);
-            // Why through y: the sum is written element by element at the same index, so aliasing is harmless.
-            System.Numerics.Tensors.TensorPrimitives.Add(x.Slice(r * cols, cols), residual.Slice(r * cols, cols), row);
-            Row(row, gamma, beta, eps, row);
+            var job = new Job
+            {
+                X = px, Residual = residual.IsEmpty ? null : pr, Gamma = pg, Beta = pb, Y = py, Eps = eps, Rows = rows, Cols = cols,
+                RowsPerTask = Math.Max(1, ParallelElements / cols),
+            };
+            int tasks = (rows + job.RowsPerTask - 1) / job.RowsPerTask;
+            if (tasks == 1) Task(&job, 0, 0);
+            else KernelThreads.Run(&Task, &job, tasks);
+        }
+    }
+
+    private static void Task(void* context, int t, int slot)
+    {
+        ref readonly Job job = ref *(Job*)context;
+        int r0 = t * job.RowsPerTask, r1 = Math.Min(job.Rows, r0 + job.RowsPerTask), n = job.Cols;
+        var gamma = new ReadOnlySpan<float>(job.Gamma, n);
+        var beta = new ReadOnlySpan<float>(job.Beta, n);
+        for (int r = r0; r < r1; r++)
+        {
+            var row = new Span<float>(job.Y + (nint)r * n, n);
+            var x = new ReadOnlySpan<float>(job.X + (nint)r * n, n);
+            if (job.Residual != null)
+            {
+                // Why through y: the sum is written element by element at the same index, so aliasing is harmless.
+                System.Numerics.Tensors.TensorPrimitives.Add(x, new ReadOnlySpan<float>(job.Residual + (nint)r * n, n), row);
+                x = row;
+            }
+            Row(x, gamma, beta, job.Eps, row);
         }
     }
 
@@ -41,7 +82,7 @@ internal static class Normalization
     }
 
     // Two passes in float vectors (mean, then Σ(x − mean)², which cannot go negative like E[x²] − mean²), then one write.
-    private static void Row(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, float eps, Span<float> y)
+    internal static void Row(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, float eps, Span<float> y)
     {
         int n = x.Length, w = Vector<float>.Count;
         if (n == 0) return;

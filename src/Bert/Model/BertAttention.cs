@@ -3,28 +3,31 @@ using Bert.Loading;
 
 namespace Bert.Model;
 
-/// <summary>HF BertSelfAttention: query/key/value projections and masked multi-head scaled dot-product attention.</summary>
-internal sealed class BertSelfAttention(LinearWeight query, LinearWeight key, LinearWeight value, int heads, int headSize)
+/// <summary>
+/// HF BertSelfAttention: query/key/value projections and masked multi-head scaled dot-product attention, per sequence.
+/// Query, key and value run as one GEMM over a stacked [3·hidden, hidden] weight (one pass over the activations, one
+/// parallel job instead of three); attention reads q, k and v strided out of its [tokens, 3·hidden] output.
+/// </summary>
+internal sealed class BertSelfAttention(LinearWeight queryKeyValue, int heads, int headSize)
 {
-    /// <summary>Reads <c>{prefix}.query/key/value</c>.</summary>
+    /// <summary>Reads <c>{prefix}.query/key/value</c> and stacks them.</summary>
     public static BertSelfAttention Load(IWeightSource weights, string prefix, BertConfig config)
     {
         int h = config.HiddenSize;
         return new BertSelfAttention(
-            WeightLoader.Linear(weights, prefix + ".query", h, h),
-            WeightLoader.Linear(weights, prefix + ".key", h, h),
-            WeightLoader.Linear(weights, prefix + ".value", h, h),
+            WeightLoader.Stacked(weights, [prefix + ".query", prefix + ".key", prefix + ".value"], h, h),
             config.NumAttentionHeads, config.HeadSize);
     }
 
-    // hidden: [tokens, hidden]; ws.Context ← softmax(q·kᵀ/√d + mask)·v per (sequence, head)
+    // hidden: [tokens, hidden]; ws.Qkv: [tokens, 3·hidden]; ws.Context ← softmax(q·kᵀ/√d + mask)·v per (sequence, head)
     /// <summary>Writes the attention context of <paramref name="hidden"/> into <see cref="Workspace.Context"/>.</summary>
     public void Forward(ReadOnlySpan<float> hidden, Workspace ws)
     {
-        Gemm.Linear(hidden, query, ws.Tokens, ws.Query);
-        Gemm.Linear(hidden, key, ws.Tokens, ws.Key);
-        Gemm.Linear(hidden, value, ws.Tokens, ws.Value);
-        Attention.Forward(ws.Query, ws.Key, ws.Value, ws.AdditiveMask, ws.Batch, ws.Seq, heads, headSize, ws.AttentionScratch, ws.Context);
+        int h = heads * headSize;
+        var qkv = ws.Qkv;
+        Gemm.Linear(hidden, queryKeyValue, ws.Tokens, qkv);
+        Attention.Forward(qkv, qkv[h..], qkv[(2 * h)..], 3 * h, ws.AdditiveMask, ws.CumulativeSequenceLengths, ws.MaxSeq,
+            heads, headSize, ws.AttentionScratch, ws.Context);
     }
 }
 
@@ -58,6 +61,6 @@ internal sealed class BertAttention(BertSelfAttention self, BertResidualOutput o
     public void Forward(ReadOnlySpan<float> hidden, Workspace ws, Span<float> y)
     {
         self.Forward(hidden, ws);
-        output.Forward(ws.Context, hidden, ws.Tokens, ws.Projection, y);
+        output.Forward(ws.Context, hidden, ws.Tokens, ws.Projection, y); // Projection: the q third of Qkv, read by now
     }
 }

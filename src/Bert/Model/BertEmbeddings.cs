@@ -34,13 +34,11 @@ internal sealed class BertEmbeddings
             h);
     }
 
-    // ids, typeIds, positionIds: [t] (already range-checked); sum, y: [t, hidden]
+    // ids, typeIds, positionIds: [t] (already range-checked); y: [t, hidden]
     /// <summary>y = LayerNorm((word[ids] + token_type[typeIds]) + position[positionIds]), summed in HF's order.</summary>
-    public void Forward(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, ReadOnlySpan<int> positionIds, Span<float> sum, Span<float> y)
+    public void Forward(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, ReadOnlySpan<int> positionIds, Span<float> y)
     {
-        Embedding.Gather(WordEmbeddings.Span, _hidden, ids, sum);
-        Embedding.GatherAdd(_tokenTypeEmbeddings.Span, _hidden, typeIds, sum);
-        Embedding.GatherAdd(_positionEmbeddings.Span, _hidden, positionIds, sum);
-        Normalization.LayerNorm(sum, _layerNorm.Gamma.Span, _layerNorm.Beta.Span, _layerNorm.Eps, ids.Length, _hidden, y);
+        Embedding.SumLayerNorm(WordEmbeddings.Span, _tokenTypeEmbeddings.Span, _positionEmbeddings.Span, _hidden, ids, typeIds, positionIds,
+            _layerNorm.Gamma.Span, _layerNorm.Beta.Span, _layerNorm.Eps, y);
     }
 }

@@ -58,21 +58,59 @@ internal sealed class BertNetwork
     /// <summary>True when <c>qa_outputs</c> is present.</summary>
     public bool HasQuestionAnswering => _qaStart is not null;
 
-    /// <summary>Runs the batch and fills every non-empty output span.</summary>
+    /// <summary>The workspace's retained-bytes budget (see <see cref="Workspace.RetainedBytesLimit"/>).</summary>
+    public long RetainedWorkspaceBytes
+    {
+        get => _workspace.RetainedBytesLimit;
+        set => _workspace.RetainedBytesLimit = value;
+    }
+
+    /// <summary>Bytes the workspace holds now.</summary>
+    public long WorkspaceBytes => _workspace.AllocatedBytes;
+
+    /// <summary>Frees the workspace; the next call allocates it again.</summary>
+    public void ReleaseWorkspace() => _workspace.Trim(force: true);
+
+    /// <summary>Runs a right-padded batch and fills every non-empty output span (token rows b·seq + s).</summary>
     /// <exception cref="ArgumentException">Bad input or output lengths or ids.</exception>
     /// <exception cref="InvalidOperationException">An output needs weights the checkpoint lacks.</exception>
     public void Forward(in BertInput input, in BertOutputs outputs, BertObserver? observer)
     {
         int tokens = InputValidation.CheckInput(input, Config);
         CheckOutputs(outputs, input.BatchSize, tokens);
+        _workspace.PreparePadded(input.BatchSize, input.SequenceLength, input.AttentionMask);
+        Run(input.Ids, input.TypeIds, outputs, observer);
+    }
+
+    /// <summary>
+    /// Runs a packed batch: the dense layers on the T real tokens only, attention within each sequence, position ids
+    /// restarting at 0 in each; token outputs have T rows, sequence outputs B rows.
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad boundaries, lengths or ids, or bad output lengths.</exception>
+    /// <exception cref="InvalidOperationException">An output needs weights the checkpoint lacks.</exception>
+    public void Forward(in BertPackedInput input, in BertOutputs outputs, BertObserver? observer)
+    {
+        int maxSeq = InputValidation.CheckPacked(input, Config);
+        CheckOutputs(outputs, input.BatchSize, input.TotalTokens);
+        _workspace.PreparePacked(input.CumulativeSequenceLengths, maxSeq);
+        Run(input.Ids, input.TypeIds, outputs, observer);
+    }
+
+    // The layout of the call is in the workspace; ids and typeIds are validated, [tokens] (typeIds may be empty).
+    private void Run(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, in BertOutputs outputs, BertObserver? observer)
+    {
         var ws = _workspace;
-        ws.Prepare(input.BatchSize, input.SequenceLength);
-        AttentionMask.ToAdditive(input.AttentionMask, ws.AdditiveMask);
-        var typeIds = input.TypeIds.IsEmpty ? ws.ZeroTypeIds : input.TypeIds;
-        _embeddings.Forward(input.Ids, typeIds, ws.PositionIds, ws.Projection, ws.Hidden);
-        observer?.Invoke("embeddings", ws.Hidden, tokens, Config.HiddenSize);
-        _encoder.Forward(ws, observer);
-        RunHeads(outputs, ws, observer);
+        try
+        {
+            _embeddings.Forward(ids, typeIds.IsEmpty ? ws.ZeroTypeIds : typeIds, ws.PositionIds, ws.Hidden);
+            observer?.Invoke("embeddings", ws.Hidden, ws.Tokens, Config.HiddenSize);
+            _encoder.Forward(ws, observer);
+            RunHeads(outputs, ws, observer);
+        }
+        finally
+        {
+            ws.Trim(); // only when this call made the buffers larger than the retained budget
+        }
     }
 
     private void RunHeads(in BertOutputs o, Workspace ws, BertObserver? observer)

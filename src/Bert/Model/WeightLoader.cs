@@ -14,6 +14,21 @@ internal static class WeightLoader
             weights.Get(prefix + ".bias", [outFeatures]),
             outFeatures, inFeatures);
 
+    /// <summary>
+    /// Several <c>nn.Linear</c> layers with the same input, stacked into one [Σ out, in] weight (and bias) so one GEMM
+    /// computes them all, e.g. BertSelfAttention's query, key and value: y = x·[Wq; Wk; Wv]ᵀ + [bq; bk; bv].
+    /// </summary>
+    /// <remarks>
+    /// Each part is read as <see cref="Linear"/> reads it (so in the source's bfloat16/int8 format), then stacked into
+    /// new arrays once at load; the per-layer tensors are not read again.
+    /// </remarks>
+    public static LinearWeight Stacked(IWeightSource weights, ReadOnlySpan<string> prefixes, int outFeatures, int inFeatures)
+    {
+        var parts = new LinearWeight[prefixes.Length];
+        for (int i = 0; i < parts.Length; i++) parts[i] = Linear(weights, prefixes[i], outFeatures, inFeatures);
+        return LinearWeight.Concatenate(parts);
+    }
+
     /// <summary>A vector of length n.</summary>
     public static ReadOnlyMemory<float> Vector(IWeightSource weights, string name, int n) => weights.Get(name, [n]);
 }

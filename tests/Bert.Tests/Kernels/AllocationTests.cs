@@ -35,6 +35,9 @@ public class AllocationTests
             Activations.GeluTanh(big, big);
             Embedding.Gather(table, hidden, ids, rows);
             Embedding.GatherAdd(table, hidden, ids, rows);
+            Embedding.SumLayerNorm(table, table, table, hidden, ids, ids, ids, context, context, 1e-12f, rows);
+            Attention.Forward(q, q, q, hidden / 3, default, [0, 3, 3, 10], 7, 1, hidden / 3, scratch, context);
+            Normalization.LayerNorm(big, gamma, gamma, 1e-5f, 100_003 / n, n, big);
         }
 
         RunAll(); // warm-up: JIT, worker threads and the per-thread packing buffer are created once

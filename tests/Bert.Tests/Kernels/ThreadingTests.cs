@@ -4,8 +4,8 @@ using Bert.Kernels;
 namespace Bert.Tests.Kernels;
 
 /// <summary>
-/// Results must not depend on how the work was split: callers racing for the worker pool (the losers run their
-/// tasks alone on their own thread) must get bit-identical outputs to an uncontended call.
+/// Results must not depend on how the work was split: callers racing for the worker pool (the losers wait for it and
+/// their jobs interleave with the winner's) must get bit-identical outputs to an uncontended call.
 /// </summary>
 public class ThreadingTests
 {

@@ -1,15 +1,17 @@
-namespace Bert.Model;
+using Bert.Model;
+
+namespace Bert.Tests.Model;
 
 /// <summary>
-/// Packed forward pass. Reference implementation: runs each sequence alone through the padded path and scatters its
-/// outputs into the packed layout. The throughput work replaces the body with a true varlen pass; this is its oracle.
+/// The packed forward pass the slow obvious way, as the oracle of the real one: runs each sequence alone through the
+/// padded path (batch 1, no padding) and scatters its outputs into the packed layout.
 /// </summary>
-internal static class PackedForward
+internal static class PackedReference
 {
     public static void Run(BertNetwork network, in BertPackedInput input, in BertOutputs o, BertObserver? observer)
     {
         var config = network.Config;
-        int total = CheckPacked(input, config);
+        int total = input.TotalTokens;
         int b = input.BatchSize, h = config.HiddenSize, labels = network.NumLabels, v = config.VocabSize;
         var cu = input.CumulativeSequenceLengths;
         var rows = o.PredictionRows;
@@ -55,24 +57,5 @@ internal static class PackedForward
             targets.Add(r);
         }
         return ([.. local], [.. targets]);
-    }
-
-    /// <summary>Validates the packing and output lengths; returns T.</summary>
-    private static int CheckPacked(in BertPackedInput input, BertConfig config)
-    {
-        var cu = input.CumulativeSequenceLengths;
-        if (cu.Length < 2) throw new ArgumentException("CumulativeSequenceLengths needs at least 2 entries (0 and T).", nameof(input));
-        if (cu[0] != 0) throw new ArgumentException($"CumulativeSequenceLengths[0] = {cu[0]}; it must be 0.", nameof(input));
-        for (int i = 0; i + 1 < cu.Length; i++)
-        {
-            int n = cu[i + 1] - cu[i];
-            if (n < 1 || n > config.MaxPositionEmbeddings)
-                throw new ArgumentException($"Sequence {i} has {n} tokens (CumulativeSequenceLengths[{i}..{i + 1}] = {cu[i]}..{cu[i + 1]}); each needs 1..max_position_embeddings = {config.MaxPositionEmbeddings}.", nameof(input));
-        }
-        if (cu[^1] != input.Ids.Length)
-            throw new ArgumentException($"CumulativeSequenceLengths ends at {cu[^1]} but Ids has {input.Ids.Length} tokens.", nameof(input));
-        if (!input.TypeIds.IsEmpty && input.TypeIds.Length != input.Ids.Length)
-            throw new ArgumentException($"TypeIds has length {input.TypeIds.Length}, expected {input.Ids.Length} (or 0).", nameof(input));
-        return input.Ids.Length;
     }
 }

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+
+namespace Bert.Benchmarks;
+
+/// <summary>
+/// The README's main job: <c>dotnet run -c Release --project benchmarks/Bert.Benchmarks -- quick [seconds]</c>.
+/// Builds the synthetic BERT-Base folder if absent, then for each of issue 9's shapes runs both engines (one call each
+/// for warm-up and parity, then timed calls for about <c>seconds</c> each, default 2) and prints one table:
+/// median ms ours, median ms ORT, ratio (ours ÷ ORT, lower is better) and max-abs parity.
+/// </summary>
+internal static class QuickBench
+{
+    public static int Run(string[] args)
+    {
+        double seconds = args.Length > 1 && double.TryParse(args[1], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 2;
+        string preset = Environment.GetEnvironmentVariable("BERT_BENCH_PRESET") ?? "base";
+        var total = Stopwatch.StartNew();
+        string folder = ModelWorkload.EnsureCheckpoint(preset);
+        Console.WriteLine($"BERT-{preset} (synthetic, {folder}), {BertModel.KernelThreadCount} threads each; checkpoint ready after {total.Elapsed.TotalSeconds:F0} s");
+        Console.WriteLine("| shape | real / padded tokens | ms ours (packed) | ms ORT (padded) | ratio | max-abs hidden | max-abs pooler |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        using var model = BertModel.Load(folder);
+        foreach (var shape in ModelWorkload.Shapes)
+        {
+            using var w = new ModelWorkload(model, Path.Combine(folder, "model.onnx"), shape);
+            w.Ours();
+            w.OnnxRuntime();
+            var (hidden, pooler) = w.Parity();
+            // Interleaved so that a burst of load from other processes hits both engines alike.
+            var ours = new List<double>();
+            var ort = new List<double>();
+            var budget = Stopwatch.StartNew();
+            do
+            {
+                ours.Add(Time(w.Ours));
+                ort.Add(Time(w.OnnxRuntime));
+            }
+            while (budget.Elapsed.TotalSeconds < 2 * seconds);
+            double o = Median(ours), r = Median(ort);
+            var (real, padded) = w.Tokens;
+            Console.WriteLine($"| {shape} | {real} / {padded} | {o:F2} | {r:F2} | {o / r:F2} | {hidden:E1} | {pooler:E1} |");
+        }
+        Console.WriteLine($"total {total.Elapsed.TotalSeconds:F0} s (medians of interleaved runs; compare ratios only within one run)");
+        return 0;
+    }
+
+    private static double Time(Action action)
+    {
+        long start = Stopwatch.GetTimestamp();
+        action();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        int n = values.Count;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+}
