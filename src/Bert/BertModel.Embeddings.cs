@@ -58,6 +58,17 @@ public sealed partial class BertModel
     public int GetEmbeddingDimension(EmbeddingOptions? options) => PlanEmbedding(options).Dimension;
 
     /// <summary>
+    /// The resolved, validated embedding settings for <paramref name="options"/> (over <see cref="EmbeddingDefaults"/> and
+    /// the folder): for callers that run the forward passes themselves and pool with <see cref="EmbeddingSettings.Pool"/>.
+    /// </summary>
+    /// <param name="options">Per-call overrides, or null.</param>
+    /// <returns>The settings.</returns>
+    /// <exception cref="InvalidOperationException">The model has no tokenizer, or Pooler pooling without pooler weights.</exception>
+    /// <exception cref="ArgumentException">An option is invalid or names an unknown prompt.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public EmbeddingSettings GetEmbeddingSettings(EmbeddingOptions? options = null) => PlanEmbedding(options);
+
+    /// <summary>
     /// The embedding of <paramref name="text"/> as sentence-transformers' <c>encode</c> computes it with this folder:
     /// prompt + text (lower-cased if <c>do_lower_case</c>), tokenized as <c>[CLS] text [SEP]</c> and cut to the max
     /// length, the encoder's last_hidden_state pooled (<see cref="BertPooling"/>), truncated
@@ -237,9 +248,9 @@ public sealed partial class BertModel
         return vector;
     }
 
-    private EmbeddingPlan PlanEmbedding(EmbeddingOptions? options)
+    private EmbeddingSettings PlanEmbedding(EmbeddingOptions? options)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return EmbeddingPlan.Resolve(this, _embeddingDefaults.With(options));
+        return EmbeddingSettings.Resolve(this, _embeddingDefaults.With(options));
     }
 }

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Bert.SentenceTransformers;
 
 /// <summary>
-/// Embeds texts under one <see cref="EmbeddingPlan"/>: sorts them by token count, packs them (no padding) into
+/// Embeds texts under one <see cref="EmbeddingSettings"/>: sorts them by token count, packs them (no padding) into
 /// batches of at most the plan's token budget, runs each batch through <see cref="BertModel.Forward(in BertPackedInput, in BertOutputs)"/>
 /// and pools each sequence into its slot, so results come back in input order.
 /// </summary>
@@ -14,7 +14,7 @@ namespace Bert.SentenceTransformers;
 internal sealed class EmbeddingRunner
 {
     private readonly BertModel _model;
-    private readonly EmbeddingPlan _plan;
+    private readonly EmbeddingSettings _plan;
     private int[] _ids = [], _cumulative = [], _mask = [];
     private float[] _output = [];
     private readonly float[] _pooled;
@@ -23,7 +23,7 @@ internal sealed class EmbeddingRunner
     private int _embedded;
     private long _tokens;
 
-    public EmbeddingRunner(BertModel model, EmbeddingPlan plan, IProgress<EmbeddingProgress>? progress, int? total)
+    public EmbeddingRunner(BertModel model, EmbeddingSettings plan, IProgress<EmbeddingProgress>? progress, int? total)
     {
         _model = model;
         _plan = plan;
@@ -47,7 +47,7 @@ internal sealed class EmbeddingRunner
         _output = new float[(_plan.Pooling == BertPooling.Pooler ? maxSequences : capacity) * _plan.HiddenSize];
     }
 
-    public EmbeddingPlan Plan => _plan;
+    public EmbeddingSettings Plan => _plan;
 
     /// <summary>Token count of each text ([CLS], [SEP] and prompt included, after truncation).</summary>
     public int[] Lengths(IReadOnlyList<string> texts, CancellationToken cancellationToken)
@@ -56,7 +56,7 @@ internal sealed class EmbeddingRunner
         for (int i = 0; i < lengths.Length; i++)
         {
             if ((i & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
-            lengths[i] = _plan.TokenCount(_plan.Prepare(texts[i] ?? throw new ArgumentNullException(nameof(texts), $"texts[{i}] is null.")));
+            lengths[i] = _plan.TokenCount(_plan.PrepareText(texts[i] ?? throw new ArgumentNullException(nameof(texts), $"texts[{i}] is null.")));
         }
         return lengths;
     }
@@ -116,7 +116,7 @@ internal sealed class EmbeddingRunner
     private int Add(List<string> window, List<int> lengths, string text, int index)
     {
         ArgumentNullException.ThrowIfNull(text, $"texts[{index}]");
-        int n = _plan.TokenCount(_plan.Prepare(text));
+        int n = _plan.TokenCount(_plan.PrepareText(text));
         window.Add(text);
         lengths.Add(n);
         return n;
@@ -141,7 +141,7 @@ internal sealed class EmbeddingRunner
         {
             int i = batch[k];
             // A buffer of exactly the counted length truncates as longest_first with max_length = that length.
-            total += _plan.Tokenizer.EncodeToIds(_plan.Prepare(texts[i]), _ids.AsSpan(total, lengths[i]));
+            total += _plan.Tokenizer.EncodeToIds(_plan.PrepareText(texts[i]), _ids.AsSpan(total, lengths[i]));
             _cumulative[k + 1] = total;
         }
         int h = _plan.HiddenSize, b = batch.Length;

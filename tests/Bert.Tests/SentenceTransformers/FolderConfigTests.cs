@@ -130,6 +130,28 @@ public sealed class FolderConfigTests : IDisposable
         Assert.True(Compare.MaxAbs(Normalized(max), model.Encode("the cat sat")) <= Tolerance);
     }
 
+    [Fact]
+    public void SettingsLetACallerRunTheForwardPassItself()
+    {
+        var ckpt = StFolder.Tiny(Path.Combine(_root, "settings"));
+        StFolder.WriteModules(ckpt.Folder, normalize: true);
+        StFolder.WritePooling(ckpt.Folder, 64, BertPooling.Mean | BertPooling.Cls, includePrompt: false);
+        StFolder.WriteSentenceBertConfig(ckpt.Folder, 12);
+        StFolder.WriteModelConfig(ckpt.Folder, """{"prompts": {"query": "query : "}, "default_prompt_name": "query"}""");
+        using var model = BertModel.Load(ckpt.Folder);
+        var settings = model.GetEmbeddingSettings(new EmbeddingOptions { TruncateDimension = 100 });
+        Assert.Equal((12, "query : ", 100, true), (settings.MaxLength, settings.Prompt, settings.Dimension, settings.Normalize));
+        foreach (var text in new[] { "the cat sat on the mat and the dog ran over the hill", "a" })
+        {
+            var ids = model.Tokenizer!.Encode(settings.PrepareText(text), maxLength: settings.MaxLength).Ids;
+            var hidden = new float[ids.Length * 64];
+            model.Forward(new BertInput(ids, default, default, 1, ids.Length), new BertOutputs { LastHiddenState = hidden });
+            // Same plan, same rows: the caller's forward pass and the library's agree to float rounding.
+            Assert.True(Compare.MaxAbs(model.Encode(text, new EmbeddingOptions { TruncateDimension = 100 }), settings.Pool(hidden, ids.Length)) <= Tolerance);
+        }
+        Assert.Throws<ArgumentException>(() => settings.Pool(new float[64 * 3], 2));
+    }
+
     public static TheoryData<string, string, string, string?> BadFiles() => new()
     {
         // file to write, its content, file named in the error, field named in the error

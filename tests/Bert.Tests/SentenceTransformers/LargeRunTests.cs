@@ -6,7 +6,9 @@ namespace Bert.Tests.SentenceTransformers;
 /// <summary>
 /// 10,000 mixed-length texts through the batching API on the tiny synthetic model (H 64): every vector equals the
 /// one-at-a-time vector, and the live memory measured after each forward pass stays bounded by the token budget.
+/// Live memory is process-wide, so this class runs alone (after the parallel tests), not beside other tests.
 /// </summary>
+[Collection(MemoryMeasurementCollection.Name)]
 public sealed class LargeRunTests(ITestOutputHelper output) : IDisposable
 {
     private const int Count = 10_000;
@@ -73,4 +75,12 @@ public sealed class LargeRunTests(ITestOutputHelper output) : IDisposable
     {
         if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
     }
+}
+
+/// <summary>Tests that measure process-wide memory: run with no other test in parallel.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasurementCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "memory measurement";
 }
