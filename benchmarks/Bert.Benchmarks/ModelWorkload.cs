@@ -24,7 +24,18 @@ internal sealed class ModelWorkload : IDisposable
     private readonly float[] _hidden, _pooled, _ortHidden, _ortPooled;
     private readonly int _seq;
 
-    public ModelWorkload(BertModel model, string onnxPath, string shape)
+    /// <summary>An ORT session on model.onnx with our thread count and all graph optimizations.</summary>
+    public static InferenceSession OpenSession(string onnxPath)
+    {
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = BertModel.KernelThreadCount, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        return new InferenceSession(onnxPath, options);
+    }
+
+    /// <summary>Builds the inputs of <paramref name="shape"/> for both engines; the caller keeps model and session alive.</summary>
+    public ModelWorkload(BertModel model, InferenceSession session, string shape)
     {
         _model = model;
         _lengths = Lengths(shape);
@@ -44,11 +55,7 @@ internal sealed class ModelWorkload : IDisposable
         var mask = new long[b * _seq];
         for (int i = 0; i < b; i++)
             for (int s = 0; s < _lengths[i]; s++) (paddedIds[i * _seq + s], mask[i * _seq + s]) = (sentences[i][s], 1);
-        using var options = new SessionOptions
-        {
-            IntraOpNumThreads = BertModel.KernelThreadCount, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
-        _session = new InferenceSession(onnxPath, options);
+        _session = session;
         long[] dims = [b, _seq];
         _ortInputs = [OrtValue.CreateTensorValueFromMemory(paddedIds, dims), OrtValue.CreateTensorValueFromMemory(mask, dims), OrtValue.CreateTensorValueFromMemory(new long[b * _seq], dims)];
         _ortOutputs = [OrtValue.CreateTensorValueFromMemory(_ortHidden, [b, _seq, h]), OrtValue.CreateTensorValueFromMemory(_ortPooled, [b, h])];
@@ -81,7 +88,6 @@ internal sealed class ModelWorkload : IDisposable
     {
         foreach (var v in _ortInputs.Concat(_ortOutputs)) v.Dispose();
         _runOptions.Dispose();
-        _session.Dispose();
     }
 
     private static int[] Lengths(string shape)

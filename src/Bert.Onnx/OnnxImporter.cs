@@ -30,6 +30,21 @@ namespace Bert.Onnx;
 /// </remarks>
 public static class OnnxImporter
 {
+    /// <summary>Recognises the BERT in <paramref name="onnxPath"/> and returns its config without writing anything
+    /// (<c>Architectures[0]</c> names the head; <c>PadTokenId</c> is 0 since no vocabulary is read).</summary>
+    /// <param name="onnxPath">The ONNX model.</param>
+    /// <returns>The architecture as <see cref="Import"/> would write it to config.json.</returns>
+    /// <exception cref="ArgumentException"><paramref name="onnxPath"/> is empty.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="BertFormatException">The file is malformed or holds no recognisable BERT.</exception>
+    public static BertConfig ReadConfig(string onnxPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(onnxPath);
+        if (!File.Exists(onnxPath)) throw new FileNotFoundException($"The ONNX model '{onnxPath}' does not exist.", onnxPath);
+        using var file = OnnxModelFile.Open(onnxPath);
+        return BertGraphRecognizer.Recognize(file).Config;
+    }
+
     /// <summary>Imports <paramref name="onnxPath"/> + <paramref name="vocabPath"/> into <paramref name="outputFolder"/>.</summary>
     /// <param name="onnxPath">The ONNX model (external data files, if any, beside it).</param>
     /// <param name="vocabPath">The WordPiece <c>vocab.txt</c> the model was trained with (one token per line, id = line number).</param>

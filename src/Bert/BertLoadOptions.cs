@@ -21,9 +21,10 @@ public enum BertWeightType
 
     /// <summary>
     /// int8 with one F32 scale per output channel (1 byte per weight): w ≈ q · max|w_row| / 127, q ∈ [−127, 127], rounded
-    /// to nearest even. At run time each row of activations is quantized the same way (its own scale), the products are
-    /// summed exactly in int32 and the result is scaled back in F32 before the bias and activation. Fast on CPUs with
-    /// AVX-512BW; elsewhere an exact but slow scalar loop runs.
+    /// to nearest even. At run time each row of activations is quantized symmetrically with its own scale to int16
+    /// (up to ±32767 levels; fewer for very deep rows so that sums stay exact), the products are summed exactly in int32
+    /// and the result is scaled back in F32 before the bias and activation. Fast on CPUs with AVX-512BW; elsewhere an
+    /// exact but slow scalar loop runs. On all-MiniLM-L6-v2 the worst token cosine to F32 measured 0.996.
     /// </summary>
     Int8,
 }

@@ -20,14 +20,22 @@ public sealed partial class BertModel
     /// A boundary, length or id is out of range (the parameter name is the field: CumulativeSequenceLengths, Ids, TypeIds),
     /// or an output has the wrong length (the parameter name is the output's).
     /// </exception>
-    /// <exception cref="InvalidOperationException">An output needs weights this checkpoint lacks.</exception>
+    /// <exception cref="InvalidOperationException">An output needs weights this checkpoint lacks, or Forward was called from
+    /// inside an <see cref="Observer"/> callback of this model.</exception>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public void Forward(in BertPackedInput input, in BertOutputs outputs)
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _network.Forward(input, outputs, Observer);
+            EnterForward();
+            try
+            {
+                _network.Forward(input, outputs, Observer);
+            }
+            finally
+            {
+                _inForward = false;
+            }
         }
     }
 }

@@ -27,6 +27,7 @@ public sealed partial class BertModel : IDisposable
     private readonly IDisposable? _owned;
     private readonly Lock _gate = new();
     private bool _disposed;
+    private bool _inForward;
 
     private BertModel(BertNetwork network, IDisposable? owned)
     {
@@ -47,8 +48,9 @@ public sealed partial class BertModel : IDisposable
     /// <exception cref="Hub.HubException"><paramref name="folder"/> does not exist, has the shape of a hub id (<c>org/name</c>),
     /// and resolving it from the Hugging Face hub failed (see <see cref="Load(string, string?, Hub.HubOptions?, IProgress{Hub.HubProgress}?, BertLoadOptions?)"/>).</exception>
     /// <exception cref="BertFormatException">
-    /// The folder, config or weights are missing or malformed, a required tensor is absent or misshapen, or the
-    /// configuration is unsupported; the message names the file and field.
+    /// The folder, config or weights are missing or malformed, a required tensor is absent or misshapen (also half of a
+    /// head: a bias without its weight), the tokenizer has ids at or above vocab_size, or the configuration is
+    /// unsupported; the message names the file and field.
     /// </exception>
     public static BertModel Load(string folder) => Load(folder, new BertLoadOptions());
 
@@ -76,6 +78,7 @@ public sealed partial class BertModel : IDisposable
         {
             CheckPoolingDimension(sentenceTransformer, checkpoint.Config);
             var tokenizer = TryLoadTokenizer(transformer);
+            CheckTokenizerFits(tokenizer, checkpoint.Config);
             var weights = ReducedPrecisionWeights.Wrap(checkpoint.Weights, options.WeightType);
             return new BertModel(new BertNetwork(checkpoint.Config, weights), checkpoint)
             {
@@ -150,14 +153,22 @@ public sealed partial class BertModel : IDisposable
     /// batch·seq (or the output's length); an id is outside [0, vocab_size), a type id outside [0, type_vocab_size),
     /// or a mask value not 0/1.
     /// </exception>
-    /// <exception cref="InvalidOperationException">An output was requested whose head weights the checkpoint lacks (see <see cref="Heads"/>).</exception>
+    /// <exception cref="InvalidOperationException">An output was requested whose head weights the checkpoint lacks (see <see cref="Heads"/>),
+    /// or Forward was called from inside an <see cref="Observer"/> callback of this model.</exception>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public void Forward(in BertInput input, in BertOutputs outputs)
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _network.Forward(input, outputs, Observer);
+            EnterForward();
+            try
+            {
+                _network.Forward(input, outputs, Observer);
+            }
+            finally
+            {
+                _inForward = false;
+            }
         }
     }
 
@@ -170,6 +181,24 @@ public sealed partial class BertModel : IDisposable
             _disposed = true;
             _owned?.Dispose();
         }
+    }
+
+    /// <summary>Called under <c>_gate</c>: the lock is re-entrant, so a Forward from inside an Observer would otherwise
+    /// run on the workspace the outer call is still using.</summary>
+    private void EnterForward()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_inForward)
+            throw new InvalidOperationException("Forward was called from inside an Observer callback of the same model while its forward pass is running; copy what the observer needs and run the second pass afterwards, or use another BertModel instance.");
+        _inForward = true;
+    }
+
+    /// <summary>Every id the tokenizer can produce must be an embedding row: checked once at load, not at the first unlucky text.</summary>
+    private static void CheckTokenizerFits(BertTokenizer? tokenizer, BertConfig config)
+    {
+        if (tokenizer is null || tokenizer.Vocabulary.Count <= config.VocabSize) return;
+        throw new BertFormatException(tokenizer.Vocabulary.Source ?? "vocab.txt", "vocab",
+            $"the tokenizer has ids up to {tokenizer.Vocabulary.Count - 1} but config.json vocab_size is {config.VocabSize}; every token id must be below vocab_size.");
     }
 
     private void RequireHead(BertHeads needed, string weights, string what)

@@ -90,7 +90,8 @@ public static class QuantizedSweeps
             int rows = 5;
             var x = KernelSweeps.Random(rows * k, k, 3f);
             Array.Clear(x, 2 * k, k); // an all-zero row: scale 0, q = 0
-            if (k > 3) { x[0] = 127f; x[1] = 0.5f; x[2] = -1.5f; x[3] = 2.5f; } // row 0: amax 127 → ties round to even
+            // Row 0: amax = L makes the activation multiplier exactly 1, so ±0.5, −1.5, 2.5 are ties (to even: 0, −2, 2).
+            if (k > 3) { x[0] = Int8Quantization.ActivationLevels(k); x[1] = 0.5f; x[2] = -1.5f; x[3] = 2.5f; }
             var (wq, ws) = NaiveQuantized.QuantizeWeights(x, rows, k);
             var packed = new sbyte[Int8Quantization.PackedLength(rows, k)];
             var scales = new float[rows];

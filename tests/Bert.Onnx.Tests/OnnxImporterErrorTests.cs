@@ -64,6 +64,17 @@ public sealed class OnnxImporterErrorTests : IDisposable
     }
 
     [Fact]
+    public void Graph_optimized_for_onnx_runtime_is_refused_with_the_reason()
+    {
+        // ModelProto{graph{node{input "x", output "y", op_type "SkipLayerNormalization", domain "com.microsoft"}}}.
+        byte[] node = [0x0A, 0x01, (byte)'x', 0x12, 0x01, (byte)'y', 0x22, 22, .. "SkipLayerNormalization"u8, 0x3A, 13, .. "com.microsoft"u8];
+        byte[] graph = [0x0A, (byte)node.Length, .. node];
+        var e = AssertFormatError(Write("fused.onnx", [0x08, 0x08, 0x3A, (byte)graph.Length, .. graph]));
+        Assert.Contains("SkipLayerNormalization", e.Message);
+        Assert.Contains("optimized for ONNX Runtime", e.Message);
+    }
+
+    [Fact]
     public void Vocabulary_larger_than_the_embedding_table_is_refused()
     {
         string vocab = _temp["big-vocab.txt"];

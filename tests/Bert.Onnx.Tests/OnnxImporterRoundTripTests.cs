@@ -42,6 +42,8 @@ public sealed class OnnxImporterRoundTripTests
         var actual = BertConfigReader.Read(Path.Combine(temp["imported"], "config.json"));
         AssertSameConfig(expected, actual);
         AssertSameConfig(actual, result.Config);
+        AssertSameConfig(actual, OnnxImporter.ReadConfig(original.OnnxPath!));
+        Assert.Contains("\"do_lower_case\": true", File.ReadAllText(Path.Combine(temp["imported"], "tokenizer_config.json"))); // uncased vocabulary
         AssertSameTensors(original.WeightFiles[0], Path.Combine(temp["imported"], "model.safetensors"));
         Assert.Equal(File.ReadAllBytes(Path.Combine(original.Folder, "vocab.txt")), File.ReadAllBytes(Path.Combine(temp["imported"], "vocab.txt")));
     }

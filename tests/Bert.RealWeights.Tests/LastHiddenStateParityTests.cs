@@ -19,6 +19,21 @@ public sealed class LastHiddenStateParityTests(RealModels models, ITestOutputHel
     [Fact]
     public void ArcticXs_matches_onnx_runtime() => AssertParity(models.ArcticXs, "snowflake-arctic-embed-xs");
 
+    [Fact]
+    public void MiniLM_pooler_output_matches_onnx_runtime()
+    {
+        // The MiniLM export also returns pooler_output (an anonymous output name): tanh(W·h_0 + b) of the imported pooler.
+        var real = models.MiniLM;
+        string pooled = real.Session.OutputMetadata.Keys.Single(k => k != "last_hidden_state");
+        using var model = BertModel.Load(real.Folder);
+        var encoding = model.Tokenizer!.Encode(Texts.Sentences[0]);
+        var ours = new float[model.Config.HiddenSize];
+        model.Forward(new BertInput(encoding), new BertOutputs { PoolerOutput = ours });
+        float[] reference = real.Ort(encoding.Ids, encoding.TypeIds, pooled);
+        Assert.Equal(reference.Length, ours.Length);
+        for (int i = 0; i < ours.Length; i++) Assert.True(Math.Abs(ours[i] - reference[i]) <= Tolerance, $"pooler_output[{i}]"); // tanh output, |y| ≤ 1
+    }
+
     private void AssertParity(RealModel real, string name)
     {
         using var model = BertModel.Load(real.Folder);

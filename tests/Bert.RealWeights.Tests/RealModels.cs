@@ -69,14 +69,17 @@ public sealed class RealModel(string onnxPath, OnnxImportResult import) : IDispo
     public InferenceSession Session => _session.Value;
 
     /// <summary>ONNX Runtime's <c>last_hidden_state</c> [1, n, H] of one sequence, flattened.</summary>
-    public float[] OrtLastHiddenState(int[] ids, int[] typeIds)
+    public float[] OrtLastHiddenState(int[] ids, int[] typeIds) => Ort(ids, typeIds, "last_hidden_state");
+
+    /// <summary>ONNX Runtime's output <paramref name="output"/> for one sequence, flattened.</summary>
+    public float[] Ort(int[] ids, int[] typeIds, string output)
     {
         var shape = new long[] { 1, ids.Length };
         using var inputIds = OrtValue.CreateTensorValueFromMemory(ids.Select(i => (long)i).ToArray(), shape);
         using var mask = OrtValue.CreateTensorValueFromMemory(ids.Select(_ => 1L).ToArray(), shape);
         using var types = OrtValue.CreateTensorValueFromMemory(typeIds.Select(i => (long)i).ToArray(), shape);
         var inputs = new Dictionary<string, OrtValue> { ["input_ids"] = inputIds, ["attention_mask"] = mask, ["token_type_ids"] = types };
-        using var outputs = Session.Run(new RunOptions(), inputs, ["last_hidden_state"]);
+        using var outputs = Session.Run(new RunOptions(), inputs, [output]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 

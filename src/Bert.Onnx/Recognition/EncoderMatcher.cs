@@ -42,6 +42,7 @@ internal static class EncoderMatcher
     public static (List<LayerMatch> Layers, string Output) Layers(GraphIndex g, string x, int hidden)
     {
         var layers = new List<LayerMatch>();
+        var visited = new HashSet<string>(StringComparer.Ordinal) { x };
         while (true)
         {
             var projections = LinearMatcher.From(g, x).Where(l => l.In == hidden && l.Out == hidden).ToList();
@@ -50,6 +51,7 @@ internal static class EncoderMatcher
                 ?? throw g.Error(projections[0].Bias.Name, $"layer {layers.Count}: three projections of the hidden state do not form BERT self-attention");
             layers.Add(Layer(g, x, attention, hidden, layers.Count));
             x = layers[^1].OutputNorm.Output;
+            if (!visited.Add(x)) throw g.Error(x, "the layers form a cycle: an ONNX graph must be acyclic");
         }
         return (layers, x);
     }

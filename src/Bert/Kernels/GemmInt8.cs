@@ -5,15 +5,16 @@ using System.Runtime.Intrinsics.X86;
 namespace Bert.Kernels;
 
 /// <summary>
-/// y = act(dequant(q(x) · qwᵀ) + b) for an int8 <see cref="LinearWeight"/>: the rows of x are quantized per row
+/// y = act(dequant(q(x) · qwᵀ) + b) for an int8 <see cref="LinearWeight"/>: the rows of x are quantized per row to int16
 /// (<see cref="Int8Quantization.QuantizeRows"/>), products are summed exactly in int32, and the epilogue writes
 /// y[i, j] = float(acc[i, j]) · (sx[i] · sw[j]) + b[j], then the fused activation.
 /// </summary>
 /// <remarks>
 /// <para>Why int16 pairs and vpmaddwd rather than vpmaddubsw: vpmaddubsw multiplies u8 by s8 and adds pairs with
-/// int16 saturation (255·127·2 &gt; 32767), so exact results would need 7-bit activations; sign-extending both
-/// operands to int16 (vpmovsxbw on the weights as they stream in) makes vpmaddwd's int32 pair sums exact, at the same
-/// 32 multiply-adds per instruction that vpmaddubsw + vpmaddwd would give. VNNI (vpdpwssd) would fuse the add, but
+/// int16 saturation (255·127·2 &gt; 32767), so exact results would need 7-bit activations; sign-extending the weights
+/// to int16 as they stream in (vpmovsxbw) makes vpmaddwd's int32 pair sums exact, at the same 32 multiply-adds per
+/// instruction that vpmaddubsw + vpmaddwd would give, and lets the activations use up to 15 bits
+/// (<see cref="Int8Quantization.ActivationLevels"/>), which real BERT activations with outlier channels need. VNNI (vpdpwssd) would fuse the add, but
 /// .NET 10 exposes it only as the 256-bit AvxVnni (no 512-bit form; Avx10v2 is future hardware), which this CPU
 /// (Zen 4, EVEX-only VNNI) and runtime report unsupported: a path that no machine here can run would ship untested, so
 /// there is none.</para>

@@ -81,6 +81,14 @@ public static class BertConfigReader
         Positive(path, "intermediate_size", c.IntermediateSize);
         Positive(path, "max_position_embeddings", c.MaxPositionEmbeddings);
         Positive(path, "type_vocab_size", c.TypeVocabSize);
+        // Upper bounds before anything is sized from them (num_hidden_layers 2^30 once allocated 8.6 GB of layer slots).
+        AtMost(path, "vocab_size", c.VocabSize, MaxVocabSize);
+        AtMost(path, "hidden_size", c.HiddenSize, MaxHiddenSize);
+        AtMost(path, "num_hidden_layers", c.NumHiddenLayers, MaxLayers);
+        AtMost(path, "num_attention_heads", c.NumAttentionHeads, c.HiddenSize);
+        AtMost(path, "intermediate_size", c.IntermediateSize, MaxIntermediateSize);
+        AtMost(path, "max_position_embeddings", c.MaxPositionEmbeddings, MaxPositions);
+        AtMost(path, "type_vocab_size", c.TypeVocabSize, MaxTypeVocabSize);
         if (c.HiddenSize % c.NumAttentionHeads != 0)
             throw new BertFormatException(path, "num_attention_heads", $"hidden_size {c.HiddenSize} is not divisible by num_attention_heads {c.NumAttentionHeads}.");
         if (c.PadTokenId < 0 || c.PadTokenId >= c.VocabSize)
@@ -93,6 +101,15 @@ public static class BertConfigReader
             throw new BertFormatException(path, "position_embedding_type", $"'{c.PositionEmbeddingType}' is not supported (only 'absolute').");
         if (c.ProblemType is not (null or "regression" or "single_label_classification" or "multi_label_classification"))
             throw new BertFormatException(path, "problem_type", $"'{c.ProblemType}' is not one of regression, single_label_classification, multi_label_classification.");
+    }
+
+    /// <summary>Bounds on config.json sizes, far above any BERT (BERT-Large: H 1024, 24 layers, 4096, 30522, 512).</summary>
+    public const int MaxVocabSize = 1 << 24, MaxHiddenSize = 1 << 16, MaxLayers = 1024, MaxIntermediateSize = 1 << 18,
+        MaxPositions = 1 << 20, MaxTypeVocabSize = 1 << 16;
+
+    private static void AtMost(string path, string key, int value, int limit)
+    {
+        if (value > limit) throw new BertFormatException(path, key, $"{value} exceeds the supported maximum {limit}.");
     }
 
     private static void Positive(string path, string key, int value)

@@ -96,6 +96,12 @@ internal sealed class CheckpointWeights : IWeightSource, IDisposable
         return file.TryGetBFloat16Bits(stored);
     }
 
+    /// <summary>The tensor will not be read again (it was converted): drop its pages from the resident set (see <see cref="SafeTensorsFile.ReleasePages"/>).</summary>
+    public void ReleasePages(string name)
+    {
+        if (WeightNames.TryResolve(name, _owner, out string stored, out var file)) file.ReleasePages(stored);
+    }
+
     /// <summary>Releases every mapped file.</summary>
     public void Dispose()
     {

@@ -9,7 +9,7 @@ namespace Bert.Loading;
 /// F16 and BF16 tensors are widened to F32 once, on first use, and the result is kept.
 /// </summary>
 /// <remarks>
-/// The whole header is validated at <see cref="Open"/> (header length ≤ 100 MB and within the file, valid UTF-8 JSON,
+/// The whole header is validated at <see cref="Open"/> (header length ≤ 16 MiB and within the file, valid UTF-8 JSON,
 /// known dtypes, <c>data_offsets</c> inside the data and not overlapping, byte counts equal to shape × dtype size);
 /// tensor bytes are read lazily, so opening costs one header parse whatever the file size. Thread-safe for concurrent reads.
 /// The file must not be truncated by another process while mapped (the OS would fault on the missing pages).
@@ -150,6 +150,39 @@ public sealed unsafe class SafeTensorsFile : IDisposable
         byte* source = _data + info.DataBegin;
         if ((nuint)source % sizeof(ushort) != 0) return null;
         return new MappedMemory<ushort>(this, (ushort*)source, (int)info.ElementCount).Memory;
+    }
+
+    /// <summary>
+    /// Says that this process will not read the tensor again (it was converted, e.g. to bfloat16 or int8): its mapped
+    /// pages leave the process's resident set (Linux/macOS <c>madvise(MADV_DONTNEED)</c>; the page cache keeps them, and a
+    /// later read would fault them back in, so this is always safe) and a widened copy is dropped from the cache.
+    /// </summary>
+    /// <remarks>Pages are rounded outward to whole pages: a neighbour sharing an edge page is simply re-read on use.</remarks>
+    internal void ReleasePages(string name)
+    {
+        ThrowIfDisposed();
+        if (!Tensors.TryGetValue(name, out var info)) return;
+        lock (_widened) _widened.Remove(name);
+        if (!(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) || info.DataEnd <= info.DataBegin) return;
+        nuint page = (nuint)Environment.SystemPageSize;
+        nuint start = (nuint)(_data + info.DataBegin) / page * page;
+        nuint end = ((nuint)(_data + info.DataEnd) + page - 1) / page * page;
+        try
+        {
+            _ = NativeMethods.madvise((void*)start, end - start, NativeMethods.MadviseDontNeed); // advisory: a failure only costs memory
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // No libc madvise here: the pages stay resident until the OS reclaims them.
+        }
+    }
+
+    private static class NativeMethods
+    {
+        public const int MadviseDontNeed = 4; // MADV_DONTNEED on Linux and macOS
+
+        [DllImport("libc", EntryPoint = "madvise")]
+        public static extern int madvise(void* address, nuint length, int advice);
     }
 
     private static float[] Widen(SafeTensorDType type, byte* source, int count)

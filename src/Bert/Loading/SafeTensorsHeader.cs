@@ -9,14 +9,21 @@ namespace Bert.Loading;
 /// <remarks>
 /// Layout: 8-byte little-endian u64 N, N bytes of UTF-8 JSON <c>{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {..}}</c>,
 /// then the byte buffer; offsets are relative to the buffer. Validation follows the reference reader
-/// (huggingface/safetensors): N ≤ 100 MB, no duplicate keys, known dtypes, <c>begin ≤ end ≤ buffer length</c>,
-/// <c>end − begin = product(shape) × dtype size</c> without overflow, and no two tensors sharing a byte.
-/// Unlike the reference we tolerate gaps between tensors (e.g. alignment padding) and trailing bytes.
+/// (huggingface/safetensors): N ≤ 16 MiB, no duplicate keys, known dtypes, <c>begin ≤ end ≤ buffer length</c>,
+/// <c>end − begin = product(shape) × dtype size</c> without overflow, and tensor data contiguous from byte 0 to the end of the
+/// buffer (no gap, overlap or trailing byte). Also bounded here: rank ≤ <see cref="MaxRank"/>, entries ≤ <see cref="MaxTensors"/>.
 /// </remarks>
 internal sealed class SafeTensorsHeader
 {
-    /// <summary>Largest accepted JSON header, as in the reference reader (guards against huge allocations).</summary>
-    public const long MaxHeaderBytes = 100_000_000;
+    /// <summary>Largest accepted JSON header: 16 MiB, ~400× a BERT-Large header (the reference reader allows 100 MB; a hostile
+    /// header that size made JsonDocument allocate gigabytes).</summary>
+    public const long MaxHeaderBytes = 16 << 20;
+
+    /// <summary>Most dimensions a tensor may have (BERT's have at most 2; the reference format sets no limit).</summary>
+    public const int MaxRank = 8;
+
+    /// <summary>Most entries a header may list (BERT-Large has ~400 tensors).</summary>
+    public const int MaxTensors = 100_000;
 
     private SafeTensorsHeader(Dictionary<string, SafeTensorInfo> tensors, Dictionary<string, string> metadata)
     {
@@ -68,9 +75,11 @@ internal sealed class SafeTensorsHeader
                 continue;
             }
             if (tensors.ContainsKey(property.Name)) throw Duplicate(path, property.Name);
+            if (tensors.Count == MaxTensors)
+                throw new BertFormatException(path, "header", $"the header lists more than {MaxTensors} tensors.");
             tensors.Add(property.Name, ReadTensor(property.Name, property.Value, bufferLength, path));
         }
-        RejectOverlaps(tensors.Values, path);
+        RequireContiguous(tensors.Values, bufferLength, path);
         return new SafeTensorsHeader(tensors, metadata);
     }
 
@@ -80,7 +89,17 @@ internal sealed class SafeTensorsHeader
         if (!Utf8.IsValid(json)) throw new BertFormatException(path, "header", "the header is not valid UTF-8.");
         try
         {
-            return JsonDocument.Parse(json.ToArray()); // bounded copy: ReadLength capped N at 100 MB and the file length
+            var document = JsonDocument.Parse(json.ToArray()); // bounded copy: ReadLength capped N and the file length
+            try
+            {
+                JsonFile.CheckStrings(document.RootElement, path, "");
+            }
+            catch
+            {
+                document.Dispose();
+                throw;
+            }
+            return document;
         }
         catch (JsonException e)
         {
@@ -108,6 +127,7 @@ internal sealed class SafeTensorsHeader
     {
         if (entry.ValueKind != JsonValueKind.Object)
             throw new BertFormatException(path, name, $"expected an object with dtype, shape and data_offsets, found a JSON {entry.ValueKind}.");
+        RejectDuplicateKeys(name, entry, path);
         string dtype = ReadDType(name, entry, path);
         long[] shape = ReadIntegers(name, entry, "shape", path);
         long[] offsets = ReadIntegers(name, entry, "data_offsets", path);
@@ -125,6 +145,14 @@ internal sealed class SafeTensorsHeader
         return new SafeTensorInfo(name, dtype, shape, begin, end);
     }
 
+    private static void RejectDuplicateKeys(string name, JsonElement entry, string path)
+    {
+        // JsonElement returns the last of duplicate keys; the reference (serde) rejects them, so must we.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in entry.EnumerateObject())
+            if (!seen.Add(p.Name)) throw new BertFormatException(path, name, $"the key '{p.Name}' appears twice in this entry.");
+    }
+
     private static string ReadDType(string name, JsonElement entry, string path)
     {
         if (!entry.TryGetProperty("dtype", out var value) || value.ValueKind != JsonValueKind.String)
@@ -139,7 +167,10 @@ internal sealed class SafeTensorsHeader
     {
         if (!entry.TryGetProperty(key, out var array) || array.ValueKind != JsonValueKind.Array)
             throw new BertFormatException(path, name, $"{key} is missing or not an array.");
-        var values = new long[array.GetArrayLength()]; // bounded by the header size
+        int length = array.GetArrayLength();
+        if (length > MaxRank) // checked before allocating: a crafted header can hold a 48M-entry shape
+            throw new BertFormatException(path, name, $"{key} has {length} entries; at most {MaxRank} are allowed.");
+        var values = new long[length];
         int i = 0;
         foreach (var item in array.EnumerateArray())
         {
@@ -164,15 +195,21 @@ internal sealed class SafeTensorsHeader
         }
     }
 
-    private static void RejectOverlaps(IEnumerable<SafeTensorInfo> tensors, string path)
+    private static void RequireContiguous(IEnumerable<SafeTensorInfo> tensors, long bufferLength, string path)
     {
-        // Empty tensors own no bytes; the rest must not share one (a writer bug or a crafted file).
-        var sorted = tensors.Where(t => t.DataEnd > t.DataBegin).OrderBy(t => t.DataBegin).ToArray();
-        for (int i = 1; i < sorted.Length; i++)
+        // As the reference reader: sorted by offsets, each tensor starts where the previous ended and the last ends at
+        // the end of the buffer. A gap, overlap or trailing byte means the header and data disagree (a header length one
+        // byte short shifts every tensor and must not load).
+        long expected = 0;
+        foreach (var t in tensors.OrderBy(t => t.DataBegin).ThenBy(t => t.DataEnd))
         {
-            if (sorted[i].DataBegin < sorted[i - 1].DataEnd)
-                throw new BertFormatException(path, sorted[i].Name,
-                    $"data_offsets [{sorted[i].DataBegin}, {sorted[i].DataEnd}] overlap those of '{sorted[i - 1].Name}' [{sorted[i - 1].DataBegin}, {sorted[i - 1].DataEnd}].");
+            if (t.DataBegin != expected)
+                throw new BertFormatException(path, t.Name, t.DataBegin < expected
+                    ? $"data_offsets [{t.DataBegin}, {t.DataEnd}] overlap the previous tensor, which ends at {expected}."
+                    : $"data_offsets [{t.DataBegin}, {t.DataEnd}] leave a gap after byte {expected}; tensor data must be contiguous.");
+            expected = t.DataEnd;
         }
+        if (expected != bufferLength)
+            throw new BertFormatException(path, "data_offsets", $"the tensors cover {expected} bytes but the data buffer after the header has {bufferLength} (wrong header length or trailing bytes).");
     }
 }

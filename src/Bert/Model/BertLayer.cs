@@ -68,6 +68,11 @@ internal sealed class BertEncoder(BertLayer[] layers)
     /// <summary>Reads <c>encoder.layer.0..n−1</c>.</summary>
     public static BertEncoder Load(IWeightSource weights, BertConfig config)
     {
+        // The last layer must exist before num_hidden_layers sizes anything (a hostile config must not allocate first).
+        string last = $"encoder.layer.{config.NumHiddenLayers - 1}.attention.self.query.weight";
+        if (config.NumHiddenLayers > 0 && !weights.Contains(last))
+            throw new BertFormatException("config.json", "num_hidden_layers",
+                $"{config.NumHiddenLayers} layers are configured but the checkpoint has no {last}.");
         var layers = new BertLayer[config.NumHiddenLayers];
         for (int i = 0; i < layers.Length; i++) layers[i] = BertLayer.Load(weights, i, config);
         return new BertEncoder(layers);

@@ -8,7 +8,7 @@ internal sealed class BertPooler(LinearWeight dense)
 {
     /// <summary>Reads <c>pooler.dense</c>, or returns null when the checkpoint has no pooler (add_pooling_layer=False).</summary>
     public static BertPooler? TryLoad(IWeightSource weights, BertConfig config)
-        => weights.Contains("pooler.dense.weight")
+        => WeightLoader.HasAny(weights, "pooler.dense")
             ? new BertPooler(WeightLoader.Linear(weights, "pooler.dense", config.HiddenSize, config.HiddenSize))
             : null;
 

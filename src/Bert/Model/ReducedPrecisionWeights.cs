@@ -10,7 +10,8 @@ namespace Bert.Model;
 /// <remarks>
 /// Only layers under <c>encoder.layer.</c> are converted (see <see cref="BertWeightType"/> for why); everything else is
 /// passed through. bfloat16 tensors of a checkpoint are taken as bits from its memory map; other dtypes are read as F32
-/// and converted into new arrays, so the F32 data is only touched once at load.
+/// and converted into new arrays, after which their mapped pages are released from the working set, so the F32 data is
+/// only touched once at load and resident memory holds the converted weights only.
 /// </remarks>
 internal sealed class ReducedPrecisionWeights(IWeightSource inner, BertWeightType type) : IWeightSource
 {
@@ -43,6 +44,9 @@ internal sealed class ReducedPrecisionWeights(IWeightSource inner, BertWeightTyp
             && checkpoint.TryGetBFloat16Bits(weightName, [outFeatures, inFeatures]) is { } bits)
             return LinearWeight.CreateBFloat16(bits, bias, outFeatures, inFeatures);
         var f32 = LinearWeight.Create(inner.Get(weightName, [outFeatures, inFeatures]), bias, outFeatures, inFeatures);
-        return type == BertWeightType.BFloat16 ? f32.ToBFloat16() : f32.ToInt8();
+        var converted = type == BertWeightType.BFloat16 ? f32.ToBFloat16() : f32.ToInt8();
+        // Resident memory = the converted weights, not F32 plus a copy: the F32 pages just read leave the working set.
+        (inner as CheckpointWeights)?.ReleasePages(weightName);
+        return converted;
     }
 }

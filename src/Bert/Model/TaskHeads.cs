@@ -13,7 +13,7 @@ internal sealed class BertLMPredictionHead(LinearWeight dense, HiddenActivationK
     public static BertLMPredictionHead? TryLoad(IWeightSource weights, BertConfig config, ReadOnlyMemory<float> wordEmbeddings)
     {
         const string p = "cls.predictions";
-        if (!weights.Contains(p + ".transform.dense.weight")) return null;
+        if (!WeightLoader.HasAny(weights, p + ".transform.dense") && !weights.Contains(p + ".bias")) return null;
         int h = config.HiddenSize, v = config.VocabSize;
         var decoderWeight = weights.Contains(p + ".decoder.weight") ? weights.Get(p + ".decoder.weight", [v, h]) : wordEmbeddings;
         var bias = weights.Get(weights.Contains(p + ".bias") ? p + ".bias" : p + ".decoder.bias", [v]);
@@ -51,7 +51,7 @@ internal sealed class LinearHead(LinearWeight linear)
 
     /// <summary>Reads <c>{prefix}.weight</c> [labels, hidden] and bias, or returns null when absent.</summary>
     public static LinearHead? TryLoad(IWeightSource weights, string prefix, int labels, int hidden)
-        => weights.Contains(prefix + ".weight") ? new LinearHead(WeightLoader.Linear(weights, prefix, labels, hidden)) : null;
+        => WeightLoader.HasAny(weights, prefix) ? new LinearHead(WeightLoader.Linear(weights, prefix, labels, hidden)) : null;
 
     /// <summary>
     /// HF BertForQuestionAnswering's qa_outputs [2, hidden] split into its start row and end row, so each writes
@@ -59,7 +59,7 @@ internal sealed class LinearHead(LinearWeight linear)
     /// </summary>
     public static (LinearHead Start, LinearHead End)? TryLoadQuestionAnswering(IWeightSource weights, int hidden)
     {
-        if (!weights.Contains("qa_outputs.weight")) return null;
+        if (!WeightLoader.HasAny(weights, "qa_outputs")) return null;
         var w = weights.Get("qa_outputs.weight", [2, hidden]);
         var b = weights.Get("qa_outputs.bias", [2]);
         return (new LinearHead(LinearWeight.Create(w[..hidden], b[..1], 1, hidden)),

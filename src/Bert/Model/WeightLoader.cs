@@ -30,6 +30,13 @@ internal static class WeightLoader
     }
 
     /// <summary>A vector of length n.</summary>
+    /// <summary>
+    /// True when a linear layer's weight or bias is present. A half-present layer then fails in <see cref="Linear"/>
+    /// naming the missing tensor, instead of the head silently vanishing.
+    /// </summary>
+    public static bool HasAny(IWeightSource weights, string prefix)
+        => weights.Contains(prefix + ".weight") || weights.Contains(prefix + ".bias");
+
     public static ReadOnlyMemory<float> Vector(IWeightSource weights, string name, int n) => weights.Get(name, [n]);
 }
 

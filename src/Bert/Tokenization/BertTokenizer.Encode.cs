@@ -2,6 +2,9 @@ namespace Bert.Tokenization;
 
 public sealed partial class BertTokenizer
 {
+    /// <summary>Largest length <see cref="PaddingStrategy.MaxLength"/> pads to: 2²⁰ tokens (BERT itself takes 512).</summary>
+    public const int MaxPaddedLength = 1 << 20;
+
     /// <summary>
     /// Encodes a text or a text pair for BERT (HF's <c>__call__</c> / <c>encode_plus</c>): <c>[CLS] A [SEP]</c> or
     /// <c>[CLS] A [SEP] B [SEP]</c> with type ids 0 for the first part and 1 for B [SEP], attention mask, offsets into
@@ -21,12 +24,16 @@ public sealed partial class BertTokenizer
     /// the chosen sequence is too short to remove enough tokens (HF only logs an error there and returns an over-long
     /// encoding).
     /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="truncation"/> or <paramref name="padding"/> is not a defined value, or padding to a
+    /// <paramref name="maxLength"/> above <see cref="MaxPaddedLength"/>.
+    /// </exception>
     /// <exception cref="InvalidOperationException">Padding is needed but the vocabulary has no pad token.</exception>
     public BertEncoding Encode(string text, string? textPair = null, bool addSpecialTokens = true,
         TruncationStrategy truncation = TruncationStrategy.LongestFirst, int? maxLength = null, PaddingStrategy padding = PaddingStrategy.None)
     {
         ArgumentNullException.ThrowIfNull(text);
-        int max = ResolveMaxLength(maxLength, textPair is not null, addSpecialTokens, truncation);
+        int max = ResolveMaxLength(maxLength, textPair is not null, addSpecialTokens, truncation, padding);
         var encoding = EncodeUnpadded(text, textPair, addSpecialTokens, truncation, max);
         return padding == PaddingStrategy.MaxLength ? Pad(encoding, max) : encoding;
     }
@@ -61,7 +68,7 @@ public sealed partial class BertTokenizer
     private BertBatchEncoding EncodeBatchCore(IReadOnlyList<string> texts, IReadOnlyList<string>? pairs, bool addSpecialTokens,
         TruncationStrategy truncation, int? maxLength, PaddingStrategy padding)
     {
-        int max = ResolveMaxLength(maxLength, pairs is not null, addSpecialTokens, truncation);
+        int max = ResolveMaxLength(maxLength, pairs is not null, addSpecialTokens, truncation, padding);
         var rows = new BertEncoding[texts.Count];
         int longest = 0;
         for (int b = 0; b < rows.Length; b++)
@@ -75,8 +82,13 @@ public sealed partial class BertTokenizer
         return new BertBatchEncoding(rows, length);
     }
 
-    private int ResolveMaxLength(int? maxLength, bool pair, bool addSpecialTokens, TruncationStrategy truncation)
+    private int ResolveMaxLength(int? maxLength, bool pair, bool addSpecialTokens, TruncationStrategy truncation, PaddingStrategy padding)
     {
+        if (!Enum.IsDefined(truncation)) throw new ArgumentOutOfRangeException(nameof(truncation), truncation, "Not a TruncationStrategy value.");
+        if (!Enum.IsDefined(padding)) throw new ArgumentOutOfRangeException(nameof(padding), padding, "Not a PaddingStrategy value.");
+        // Padding allocates maxLength slots per row: bound it before anything is sized from it.
+        if (padding == PaddingStrategy.MaxLength && maxLength > MaxPaddedLength)
+            throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, $"Padding to more than {MaxPaddedLength} tokens is not supported.");
         int max = maxLength ?? Options.MaxLength;
         int special = addSpecialTokens ? (pair ? 3 : 2) : 0;
         if (max < Math.Max(special, 1))

@@ -44,7 +44,7 @@ public sealed partial class BertTokenizer
         ArgumentNullException.ThrowIfNull(text);
         ArgumentOutOfRangeException.ThrowIfNegative(stride);
         bool pair = textPair is not null;
-        int max = ResolveMaxLength(maxLength, pair, addSpecialTokens, truncation);
+        int max = ResolveMaxLength(maxLength, pair, addSpecialTokens, truncation, PaddingStrategy.None);
         if (pair && truncation == TruncationStrategy.LongestFirst)
             throw new ArgumentException("Overflowing windows of a text pair need TruncationStrategy.OnlyFirst or OnlySecond (which text to cut).", nameof(truncation));
         var a = new ListSink(Math.Min(text.Length / 4 + 8, 1024));

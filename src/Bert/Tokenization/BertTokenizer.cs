@@ -43,8 +43,8 @@ public sealed partial class BertTokenizer
         ArgumentNullException.ThrowIfNull(vocabulary);
         options ??= new BertTokenizerOptions();
         if (options.MaxLength < 2) throw new ArgumentException($"MaxLength must be at least 2 (for [CLS] and [SEP]); got {options.MaxLength}.", nameof(options));
-        if (options.MaxInputCharsPerWord is < 1 or > 1 << 20)
-            throw new ArgumentException($"MaxInputCharsPerWord must be in 1..{1 << 20}; got {options.MaxInputCharsPerWord}.", nameof(options));
+        if (options.MaxInputCharsPerWord is < 1 or > BertTokenizerOptions.MaxInputCharsPerWordLimit)
+            throw new ArgumentException($"MaxInputCharsPerWord must be in 1..{BertTokenizerOptions.MaxInputCharsPerWordLimit}; got {options.MaxInputCharsPerWord}.", nameof(options));
         if (vocabulary.ContinuingSubwordPrefix != options.ContinuingSubwordPrefix)
             throw new ArgumentException($"The vocabulary uses prefix '{vocabulary.ContinuingSubwordPrefix}' but the options say '{options.ContinuingSubwordPrefix}'.", nameof(options));
         EnsureNormalizationWorks();

@@ -58,6 +58,12 @@ public sealed record BertTokenizerOptions
     /// <summary>HF <c>max_input_chars_per_word</c>: longer words (in code points) become [UNK]. Default 100.</summary>
     public int MaxInputCharsPerWord { get; init; } = 100;
 
+    /// <summary>
+    /// Largest accepted <see cref="MaxInputCharsPerWord"/>: 1024 (HF's default is 100). WordPiece costs up to
+    /// O(word length) per character, so this bound keeps tokenization linear in the text for any configuration.
+    /// </summary>
+    public const int MaxInputCharsPerWordLimit = 1024;
+
     /// <summary>HF <c>continuing_subword_prefix</c>: marks a word-internal piece. Default "##".</summary>
     public string ContinuingSubwordPrefix { get; init; } = "##";
 

@@ -14,6 +14,7 @@ internal sealed class SpanTable
     private readonly char[] _chars;         // all keys back to back
     private readonly int _mask;
     private readonly int _shift;            // 32 - log2(capacity)
+    private readonly ulong[] _lengths;      // bit n set when some key has n chars: lets WordPiece skip absent lengths
 
     /// <summary>Builds the table. Keys must be distinct.</summary>
     public SpanTable(IReadOnlyList<(string Key, int Value)> entries)
@@ -28,6 +29,8 @@ internal sealed class SpanTable
         foreach (var (key, _) in entries) total += key.Length;
         _chars = new char[total];
         int pos = 0;
+        foreach (var (key, _) in entries) MaxKeyLength = Math.Max(MaxKeyLength, key.Length);
+        _lengths = new ulong[MaxKeyLength / 64 + 1];
         for (int e = 0; e < entries.Count; e++)
         {
             var (key, value) = entries[e];
@@ -35,7 +38,7 @@ internal sealed class SpanTable
             uint hash = Hash(key);
             _entries[e] = new Entry(hash, pos, key.Length, value);
             pos += key.Length;
-            MaxKeyLength = Math.Max(MaxKeyLength, key.Length);
+            _lengths[key.Length >> 6] |= 1UL << key.Length;
             int slot = Slot(hash);
             while (_slots[slot] != 0) slot = (slot + 1) & _mask;
             _slots[slot] = e + 1;
@@ -46,6 +49,10 @@ internal sealed class SpanTable
     public int MaxKeyLength { get; }
 
     /// <summary>Hash of an empty key; extend with <see cref="Step"/>.</summary>
+    /// <summary>True when some key has exactly <paramref name="length"/> chars (0 ≤ length ≤ <see cref="MaxKeyLength"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool HasLength(int length) => (_lengths[length >> 6] & (1UL << length)) != 0;
+
     public const uint Seed = 2166136261;
 
     /// <summary>One FNV-1a step: hash(key + c) = Step(hash(key), c).</summary>

@@ -13,15 +13,18 @@ internal static class TokenizerFiles
 
     public static TokenizerConfig ReadConfig(string path)
     {
-        using var stream = File.OpenRead(path);
-        using var doc = Parse(stream, path);
+        using var doc = Bert.Loading.JsonFile.ReadObject(path, s_json);
         var root = doc.RootElement;
         if (root.TryGetProperty("do_basic_tokenize", out var basic) && basic.ValueKind == JsonValueKind.False)
             throw new BertFormatException(path, "do_basic_tokenize", "false is not supported (only HF's basic + WordPiece tokenization is).");
         int? maxLength = null;
         if (root.TryGetProperty("model_max_length", out var m) && m.ValueKind == JsonValueKind.Number &&
-            m.TryGetInt64(out long max) && max is >= 2 and <= 1 << 20)
-            maxLength = (int)max;   // HF writes 1e30 for "no limit": then the default (512) stays
+            m.TryGetInt64(out long max) && max <= 1 << 20)
+        {
+            // [CLS] x [SEP] needs 3; fewer could never encode a text, so say so at load rather than at every Encode.
+            if (max < 3) throw new BertFormatException(path, "model_max_length", $"{max} leaves no room for a token between [CLS] and [SEP] (at least 3).");
+            maxLength = (int)max;
+        }   // HF writes 1e30 for "no limit": then the default (512) stays
         var additional = new List<string>();
         if (root.TryGetProperty("additional_special_tokens", out var extra) && extra.ValueKind == JsonValueKind.Array)
             foreach (var item in extra.EnumerateArray())
@@ -59,9 +62,9 @@ internal static class TokenizerFiles
 
     public static (Vocabulary, BertTokenizerOptions) ReadTokenizerJson(Stream stream, string source, TokenizerConfig? config)
     {
-        using var doc = Parse(stream, source);
+        // Bounded read (a 200 MB tokenizer.json made the parser allocate 2.9 GB), root object, no lone surrogates.
+        using var doc = Bert.Loading.JsonFile.Parse(Bert.Loading.JsonFile.ReadBounded(stream, source, Bert.Loading.JsonFile.MaxBytes), source, s_json);
         var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object) throw new BertFormatException(source, null, "the root is not a JSON object.");
         if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.Object)
             throw new BertFormatException(source, "model", "missing or not an object.");
         string type = model.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "(missing)";
@@ -76,8 +79,9 @@ internal static class TokenizerFiles
         {
             UnknownToken = String(model, "unk_token", source, "model.") ?? options.UnknownToken,
             MaxInputCharsPerWord = Int(model, "max_input_chars_per_word", source, "model.") is { } maxChars
-                ? maxChars is >= 1 and <= 1 << 20 ? maxChars
-                    : throw new BertFormatException(source, "model.max_input_chars_per_word", $"{maxChars} is outside 1..{1 << 20}.")
+                ? maxChars is >= 1 and <= BertTokenizerOptions.MaxInputCharsPerWordLimit ? maxChars
+                    : throw new BertFormatException(source, "model.max_input_chars_per_word",
+                        $"{maxChars} is outside 1..{BertTokenizerOptions.MaxInputCharsPerWordLimit} (HF's default is 100; larger values make WordPiece quadratic).")
                 : options.MaxInputCharsPerWord,
         };
         options = ReadPostProcessor(root, options);
@@ -95,6 +99,7 @@ internal static class TokenizerFiles
             foreach (var token in added.EnumerateArray())
             {
                 string field = $"added_tokens[{index++}]";
+                RequireObject(token, source, field);
                 string content = String(token, "content", source, field + ".") ?? throw new BertFormatException(source, field, "has no 'content'.");
                 int id = Int(token, "id", source, field + ".") ?? throw new BertFormatException(source, field, "has no 'id'.");
                 if (entries.TryGetValue(content, out int existing) && existing != id)
@@ -134,6 +139,7 @@ internal static class TokenizerFiles
 
     private static BertTokenizerOptions ApplyNormalizer(JsonElement n, string source, string field, BertTokenizerOptions o)
     {
+        RequireObject(n, source, field);
         string type = String(n, "type", source, field + ".") ?? "(missing)";
         switch (type)
         {
@@ -171,7 +177,8 @@ internal static class TokenizerFiles
         {
             var specials = single.EnumerateArray()
                 .Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("SpecialToken", out _))
-                .Select(e => e.GetProperty("SpecialToken").TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null)
+                .Select(e => e.GetProperty("SpecialToken") is { ValueKind: JsonValueKind.Object } special &&
+                    special.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null)
                 .ToList();
             if (specials.Count == 2 && specials[0] is { } first && specials[1] is { } last)
                 return o with { ClassificationToken = first, SeparatorToken = last };
@@ -179,16 +186,9 @@ internal static class TokenizerFiles
         return o;
     }
 
-    private static JsonDocument Parse(Stream stream, string source)
+    private static void RequireObject(JsonElement e, string source, string field)
     {
-        try
-        {
-            return JsonDocument.Parse(stream, s_json);
-        }
-        catch (JsonException e)
-        {
-            throw new BertFormatException(source, null, $"invalid JSON: {e.Message}", e);
-        }
+        if (e.ValueKind != JsonValueKind.Object) throw new BertFormatException(source, field, $"is a JSON {e.ValueKind}, not an object.");
     }
 
     private static string? TokenText(JsonElement e) => e.ValueKind switch

@@ -97,12 +97,12 @@ public sealed class Vocabulary
     /// Reads a BERT vocab.txt: one token per line, id = line number from 0, UTF-8. As HF's <c>load_vocab</c>, only
     /// the line break is removed (a trailing '\r' of a CRLF file is removed too; other spaces are kept).
     /// </summary>
-    /// <exception cref="BertFormatException">Empty file or duplicate token (the message names the lines).</exception>
+    /// <exception cref="BertFormatException">Empty file, invalid UTF-8, more than <see cref="MaxFileBytes"/> bytes or
+    /// <see cref="MaxTokens"/> lines, or a duplicate token (the message names the lines).</exception>
     public static Vocabulary ReadVocabTxt(Stream stream, string? source, string continuingSubwordPrefix = "##")
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        string text = reader.ReadToEnd();
+        string text = DecodeStrict(Bert.Loading.JsonFile.ReadBounded(stream, source ?? "vocab.txt", MaxFileBytes), source);
         var entries = new List<KeyValuePair<string, int>>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         int start = 0;
@@ -113,6 +113,8 @@ public sealed class Vocabulary
             int tokenEnd = end > start && text[end - 1] == '\r' ? end - 1 : end;
             string token = text[start..tokenEnd];
             int id = entries.Count;
+            if (id == MaxTokens)
+                throw new BertFormatException(source, $"line {id + 1}", $"the vocabulary has more than {MaxTokens} lines (real BERT vocabularies have 20k–250k).");
             if (!seen.TryAdd(token, id))
                 throw new BertFormatException(source, $"line {id + 1}",
                     $"duplicate token '{token}' (first on line {seen[token] + 1}); HF would silently give both lines one id.");
@@ -121,5 +123,26 @@ public sealed class Vocabulary
         }
         if (entries.Count == 0) throw new BertFormatException(source, null, "the vocabulary file is empty.");
         return new Vocabulary(entries, continuingSubwordPrefix, source);
+    }
+
+    /// <summary>Largest vocab.txt read: 32 MiB (a 250k-token vocabulary is ~3 MB).</summary>
+    public const long MaxFileBytes = 32 << 20;
+
+    /// <summary>Most lines a vocab.txt may have: 2²⁰, four times the largest real BERT vocabulary.</summary>
+    public const int MaxTokens = 1 << 20;
+
+    private static string DecodeStrict(byte[] bytes, string? source)
+    {
+        try
+        {
+            // HF's load_vocab reads UTF-8 strictly; .NET's default decoder would turn bad bytes into U+FFFD silently.
+            var utf8 = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+            int bom = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+            return utf8.GetString(bytes, bom, bytes.Length - bom);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new BertFormatException(source, $"byte {e.Index}", "the file is not valid UTF-8.", e);
+        }
     }
 }

@@ -86,25 +86,16 @@ internal sealed class WordPiece
         int maxEnd = Math.Min(word.Length, start + table.MaxKeyLength);
         if (maxEnd <= start) return -1;
         // Why hashes first: FNV extends left to right, so one pass gives the hash of every candidate length.
-        Span<uint> hashes = stackalloc uint[maxEnd - start <= 256 ? maxEnd - start : 0];
-        if (hashes.Length == 0) return FindLongestSlow(table, word, start, maxEnd, out id);
+        // Words longer than MaxInputCharsPerWord (≤ 1024 code points) never reach here, so the window is at most 8 KB of stack and
+        // the work per start position is linear in the window, whatever the longest vocabulary token is.
+        Span<uint> hashes = stackalloc uint[maxEnd - start];
         uint h = SpanTable.Seed;
         for (int i = start; i < maxEnd; i++) hashes[i - start] = h = SpanTable.Step(h, word[i]);
         for (int end = maxEnd; end > start; end--)
         {
+            if (!table.HasLength(end - start)) continue;   // a crafted vocabulary may have one huge key: skip the gap
             if (end < word.Length && char.IsLowSurrogate(word[end]) && char.IsHighSurrogate(word[end - 1])) continue;
             id = table.Find(word[start..end], hashes[end - start - 1]);
-            if (id >= 0) return end;
-        }
-        return -1;
-    }
-
-    private static int FindLongestSlow(SpanTable table, ReadOnlySpan<char> word, int start, int maxEnd, out int id)
-    {
-        id = -1;
-        for (int end = maxEnd; end > start; end--)
-        {
-            id = table.Find(word[start..end]);
             if (id >= 0) return end;
         }
         return -1;

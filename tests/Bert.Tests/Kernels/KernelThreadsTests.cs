@@ -41,4 +41,44 @@ public unsafe class KernelThreadsTests
             Assert.All(runs, r => Assert.Equal(1, r));
         }
     }
+
+    private struct Gauge
+    {
+        public int Running, Peak;
+    }
+
+    private static void Measure(void* context, int task, int slot)
+    {
+        var gauge = (Gauge*)context;
+        int now = Interlocked.Increment(ref gauge->Running);
+        int peak;
+        while (now > (peak = Volatile.Read(ref gauge->Peak)) && Interlocked.CompareExchange(ref gauge->Peak, now, peak) != peak) { }
+        Thread.SpinWait(500);
+        Interlocked.Decrement(ref gauge->Running);
+    }
+
+    [Fact]
+    public void ConcurrentCallersNeverRunMoreThanConcurrencyTasksAtOnce()
+    {
+        // The oversubscription policy: callers that find the pool busy wait for it instead of running tasks alongside.
+        var gauge = new Gauge[1];
+        var callers = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            fixed (Gauge* g = gauge)
+                for (int r = 0; r < 30; r++) KernelThreads.Run(&Measure, g, 8);
+        })).ToList();
+        callers.ForEach(t => t.Start());
+        callers.ForEach(t => t.Join());
+        Assert.InRange(gauge[0].Peak, 1, KernelThreads.Concurrency);
+    }
+
+    [Fact]
+    public void MaxThreadsCapsTheThreads()
+    {
+        // A job whose scratch has one slot runs on one thread at a time.
+        var gauge = new Gauge[1];
+        fixed (Gauge* g = gauge)
+            for (int r = 0; r < 20; r++) KernelThreads.Run(&Measure, g, 8, maxThreads: 1);
+        Assert.Equal(1, gauge[0].Peak);
+    }
 }

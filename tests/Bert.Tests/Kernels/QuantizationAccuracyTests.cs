@@ -29,7 +29,7 @@ public class QuantizationAccuracyTests
         {
             double xMax = 0;
             for (int p = 0; p < k; p++) xMax = Math.Max(xMax, Math.Abs(x[i * k + p]));
-            double dx = xMax / 127 / 2; // |x̂ − x| ≤ half a step of the row's scale
+            double dx = xMax / Int8Quantization.ActivationLevels(k) / 2; // |x̂ − x| ≤ half a step of the row's scale
             for (int j = 0; j < n; j++)
             {
                 double wMax = 0, magnitude = 0;

@@ -36,18 +36,23 @@ internal static class NaiveQuantized
         return (q, scales);
     }
 
-    /// <summary>Per-row symmetric int8 of activations: s[i] = max|x[i, :]| / 127, q = clamp(round(x · (127 / max)), ±127).</summary>
-    public static (sbyte[] Q, float[] Scales) QuantizeRows(ReadOnlySpan<float> x, int m, int k)
+    /// <summary>
+    /// Per-row symmetric quantization of activations to ±L, L = min(32767, ⌊(2³¹−1) / (2⌈k/2⌉·127)⌋) (the largest that
+    /// keeps int32 sums exact): s[i] = max|x[i, :]| / L, q = clamp(round(x · (L / max)), ±L).
+    /// </summary>
+    public static (short[] Q, float[] Scales) QuantizeRows(ReadOnlySpan<float> x, int m, int k)
     {
-        var q = new sbyte[m * k];
+        long pairs = (k + 1) / 2;
+        int levels = (int)Math.Min(32767, int.MaxValue / (2 * pairs * 127));
+        var q = new short[m * k];
         var scales = new float[m];
         for (int i = 0; i < m; i++)
         {
             float amax = 0;
             for (int p = 0; p < k; p++) amax = Math.Max(amax, Math.Abs(x[i * k + p]));
-            scales[i] = amax / 127f;
-            float inv = amax > 0 ? 127f / amax : 0f;
-            for (int p = 0; p < k; p++) q[i * k + p] = (sbyte)Math.Clamp((int)MathF.Round(x[i * k + p] * inv, MidpointRounding.ToEven), -127, 127);
+            scales[i] = amax / levels;
+            float inv = amax > 0 ? levels / amax : 0f;
+            for (int p = 0; p < k; p++) q[i * k + p] = (short)Math.Clamp((int)MathF.Round(x[i * k + p] * inv, MidpointRounding.ToEven), -levels, levels);
         }
         return (q, scales);
     }
@@ -55,14 +60,15 @@ internal static class NaiveQuantized
     /// <summary>
     /// y[i, j] = float(Σ_p xq[i, p]·wq[j, p]) · (xs[i] · ws[j]) + bias[j] with an exact int32 sum (bias may be empty).
     /// </summary>
-    public static void LinearInt8(sbyte[] xq, float[] xs, sbyte[] wq, float[] ws, ReadOnlySpan<float> bias, int m, int k, int n, Span<float> y)
+    public static void LinearInt8(short[] xq, float[] xs, sbyte[] wq, float[] ws, ReadOnlySpan<float> bias, int m, int k, int n, Span<float> y)
     {
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
             {
-                int acc = 0;
+                long acc = 0; // exact; the levels bound guarantees it fits int32, checked below
                 for (int p = 0; p < k; p++) acc += xq[i * k + p] * wq[j * k + p];
-                float v = acc * (xs[i] * ws[j]);
+                if (acc != (int)acc) throw new InvalidOperationException($"int32 overflow at [{i},{j}]: the activation levels are too wide.");
+                float v = (int)acc * (xs[i] * ws[j]);
                 y[i * n + j] = bias.IsEmpty ? v : v + bias[j];
             }
     }
