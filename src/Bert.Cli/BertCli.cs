@@ -16,8 +16,8 @@ public static class BertCli
         {
             CommonOptions.Json, CommonOptions.Verbose,
             DownloadCommand.Create(), TokenizeCommand.Create(), EncodeCommand.Create(), SimilarityCommand.Create(),
-            ClassifyCommand.Create(), RerankCommand.Create(), FillMaskCommand.Create(), NerCommand.Create(), QaCommand.Create(),
-            MakeModelCommand.Create(),
+            ClassifyCommand.Create(), RerankCommand.Create(), FillMaskCommand.Create(), NerCommand.Create(), QaCommand.Create(), EvalCommand.Create(),
+            ImportOnnxCommand.Create(), MakeModelCommand.Create(), ServeCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)

@@ -14,8 +14,9 @@ public enum BertWeightType
 
     /// <summary>
     /// bfloat16 (2 bytes per weight): F32 weights are rounded to nearest even (as torch's <c>.to(torch.bfloat16)</c>);
-    /// a BF16 checkpoint is used straight from the memory map without widening. The GEMM widens each weight to F32 as it
-    /// loads it, so all arithmetic is F32: the only error is the rounding of the weights (relative 2⁻⁹ at most).
+    /// a BF16 checkpoint's bits are packed as they are, never widened. The weights are laid out once at load for the GEMM,
+    /// which widens each to F32 in registers as it streams them, so all arithmetic is F32: the only error is the rounding
+    /// of the weights (relative 2⁻⁹ at most).
     /// </summary>
     BFloat16,
 

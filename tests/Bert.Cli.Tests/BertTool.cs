@@ -44,4 +44,19 @@ internal static class BertTool
     }
 
     public static Result Run(params string[] args) => Run(args, null, null);
+
+    /// <summary>Starts the tool without waiting (for <c>serve</c>); the caller kills it.</summary>
+    public static Process Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["HF_ENDPOINT"] = "http://127.0.0.1:9";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
 }

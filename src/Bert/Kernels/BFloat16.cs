@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -69,29 +68,6 @@ internal static class BFloat16
         var bits = x.AsUInt32();
         var rounded = (bits + Vector256.Create(0x7FFFu) + ((bits >> 16) & Vector256<uint>.One)) >> 16;
         return Vector256.ConditionalSelect(Vector256.Equals(x, x).AsUInt32(), rounded, Vector256.Create((uint)NaN));
-    }
-
-    /// <summary>
-    /// Vector&lt;float&gt;.Count bfloat16 values at p widened to floats: a half-width load, zero-extension to 32 bits
-    /// (vpmovzxwd) and a shift into the high half, so the GEMM reads 2 bytes per weight.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe Vector<float> LoadWidened(ushort* p)
-    {
-        if (Vector<float>.Count == 16 && Vector512.IsHardwareAccelerated)
-            return (Vector512.WidenLower(Vector256.Load(p).ToVector512Unsafe()) << 16).AsSingle().AsVector();
-        if (Vector<float>.Count == 8 && Vector256.IsHardwareAccelerated)
-            return (Vector256.WidenLower(Vector128.Load(p).ToVector256Unsafe()) << 16).AsSingle().AsVector();
-        if (Vector<float>.Count == 4)
-            return (Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(ulong*)p).AsUInt16()) << 16).AsSingle().AsVector();
-        return LoadWidenedScalar(p);
-    }
-
-    private static unsafe Vector<float> LoadWidenedScalar(ushort* p)
-    {
-        Span<float> lanes = stackalloc float[Vector<float>.Count];
-        for (int i = 0; i < lanes.Length; i++) lanes[i] = Widen(p[i]);
-        return new Vector<float>(lanes);
     }
 
     /// <summary>16 bfloat16 values at p widened to floats (vpmovzxwd + shift).</summary>

@@ -24,8 +24,8 @@ internal enum GemmActivation
 
 /// <summary>Matrix multiplication for <c>nn.Linear</c> layers, with F32, bfloat16 or int8 weights (<see cref="LinearWeightFormat"/>).</summary>
 /// <remarks>
-/// bfloat16 weights take the F32 paths below, widened to F32 as they are loaded (streaming) or packed, so the arithmetic
-/// is F32 on the exactly widened weights; int8 weights run the integer GEMM (<see cref="GemmInt8"/>).
+/// bfloat16 weights run <see cref="GemmBFloat16"/> (pre-packed, widened to F32 in the micro-kernel), int8 weights the
+/// integer GEMM (<see cref="GemmInt8"/>); for F32 weights:
 /// Two strategies, both split over columns of y across <see cref="KernelThreads"/>:
 /// m ≤ <see cref="SmallM"/> streams w straight from its [out, in] layout with 4×4 dot-product tiles
 /// (<see cref="GemmSmallM"/>): at seq 8 reading w is the bound, and up to 64 rows it measured faster than packing;
@@ -53,18 +53,13 @@ internal static unsafe class Gemm
         if (y.Length < (long)m * n) throw new ArgumentException($"y has {y.Length} elements, expected at least {m}×{n}.", nameof(y));
         if (m == 0) return;
         fixed (float* px = x, pw = w.Weight.Span, pb = w.Bias.Span, py = y)
-        fixed (ushort* pw16 = w.WeightBFloat16.Span)
         {
-            if (w.Format == LinearWeightFormat.Int8)
+            switch (w.Format)
             {
-                GemmInt8.Run(px, w, m, py, activation);
-                return;
+                case LinearWeightFormat.Int8: GemmInt8.Run(px, w, m, py, activation); return;
+                case LinearWeightFormat.BFloat16: GemmBFloat16.Run(px, w, m, py, activation); return;
             }
-            var job = new GemmJob
-            {
-                X = px, W = pw, WBFloat16 = w.Format == LinearWeightFormat.BFloat16 ? pw16 : null,
-                Bias = w.Bias.IsEmpty ? null : pb, Y = py, M = m, K = k, N = n, Activation = activation,
-            };
+            var job = new GemmJob { X = px, W = pw, Bias = w.Bias.IsEmpty ? null : pb, Y = py, M = m, K = k, N = n, Activation = activation };
             if (m <= SmallM) GemmSmallM.Run(ref job);
             else GemmPacked.Run(ref job);
         }
@@ -93,7 +88,7 @@ internal static unsafe class Gemm
 internal unsafe struct GemmJob
 {
     public float* X, W, Bias, Y;
-    public ushort* WBFloat16; // non-null: the weight is bfloat16 (W unused)
+    public ushort* WBFloat16; // GemmBFloat16's packed weight (W unused there)
     public int M, K, N;
     public int ColumnsPerTask;
     public GemmActivation Activation;

@@ -62,8 +62,7 @@ internal static unsafe class GemmPacked
             for (int pc = 0; pc < job.K; pc += Kc)
             {
                 int kc = Math.Min(Kc, job.K - pc);
-                if (job.WBFloat16 != null) PackTransposed(job.WBFloat16 + (nint)j0 * job.K + pc, job.K, j1 - j0, kc, packed);
-                else PackTransposed(job.W + (nint)j0 * job.K + pc, job.K, j1 - j0, kc, packed);
+                PackTransposed(job.W + (nint)j0 * job.K + pc, job.K, j1 - j0, kc, packed);
                 bool first = pc == 0, last = pc + kc == job.K;
                 MultiplyBlock(job.X + pc, job.K, job.M, packed, kc, j1 - j0, job.Y + j0, job.N,
                     first && job.Bias != null ? job.Bias + j0 : null, !first, last ? job.Activation : GemmActivation.None, edge);
@@ -72,16 +71,8 @@ internal static unsafe class GemmPacked
     }
 
     // w: [cols, kc] rows ldw apart; dst: [⌈cols/Nr⌉, kc, Nr]
-    /// <summary>Packs rows of an nn.Linear-layout block as <see cref="MultiplyBlock"/>'s B (see <see cref="GemmPacking.PackTransposed(float*, nint, int, int, int, int, float*)"/>).</summary>
+    /// <summary>Packs rows of an nn.Linear-layout block as <see cref="MultiplyBlock"/>'s B (see <see cref="GemmPacking.PackTransposed"/>).</summary>
     public static void PackTransposed(float* w, nint ldw, int cols, int kc, float* dst)
-    {
-        if (Use512 && GemmPackingAvx512.IsSupported) GemmPackingAvx512.PackTransposed48(w, ldw, cols, kc, LastWidthOf(cols), dst);
-        else GemmPacking.PackTransposed(w, ldw, cols, kc, Nr, LastWidthOf(cols), dst);
-    }
-
-    // w: [cols, kc] bfloat16 rows ldw apart; dst: [⌈cols/Nr⌉, kc, Nr] F32
-    /// <summary>As <see cref="PackTransposed(float*, nint, int, int, float*)"/> for a bfloat16 weight, widened to F32 while packing.</summary>
-    public static void PackTransposed(ushort* w, nint ldw, int cols, int kc, float* dst)
     {
         if (Use512 && GemmPackingAvx512.IsSupported) GemmPackingAvx512.PackTransposed48(w, ldw, cols, kc, LastWidthOf(cols), dst);
         else GemmPacking.PackTransposed(w, ldw, cols, kc, Nr, LastWidthOf(cols), dst);

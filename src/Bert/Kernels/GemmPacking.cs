@@ -23,24 +23,6 @@ internal static unsafe class GemmPacking
         }
     }
 
-    // w: [cols, kc] bfloat16 rows ldw apart; dst: F32 panels as PackTransposed
-    /// <summary>dst[p][q, c] = float(w[p·nr + c, q]): B = wᵀ widened from bfloat16.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackTransposed(ushort* w, nint ldw, int cols, int kc, int nr, int lastNr, float* dst)
-    {
-        for (int p0 = 0; p0 < cols; p0 += nr, dst += (nint)kc * nr)
-        {
-            int valid = Math.Min(nr, cols - p0), width = p0 + nr >= cols ? lastNr : nr;
-            for (int c = 0; c < width; c++)
-            {
-                ushort* src = w + (p0 + c) * ldw;
-                float* d = dst + c;
-                if (c < valid) for (int q = 0; q < kc; q++) d[(nint)q * width] = BFloat16.Widen(src[q]);
-                else for (int q = 0; q < kc; q++) d[(nint)q * width] = 0;
-            }
-        }
-    }
-
     // Columns [c0, c1) of one panel of the given width from rows c0..c1−1 of w.
     internal static void PackTransposedColumns(float* w, nint ldw, int c0, int c1, int kc, int width, float* panel)
     {

@@ -10,7 +10,7 @@ namespace Bert.Kernels;
 /// </summary>
 internal static unsafe class GemmPackingAvx512
 {
-    /// <summary>Whether <see cref="PackTransposed48(float*, nint, int, int, int, float*)"/> can run here.</summary>
+    /// <summary>Whether <see cref="PackTransposed48"/> can run here.</summary>
     public static bool IsSupported => Avx512F.IsSupported;
 
     // w: [cols, kc] rows ldw apart; dst: panels [kc, 48], the last [kc, lastNr] — GemmPacking.PackTransposed's contract
@@ -35,71 +35,27 @@ internal static unsafe class GemmPackingAvx512
         }
     }
 
-    // w: [cols, kc] bfloat16 rows ldw apart; dst: F32 panels as PackTransposed48
-    /// <summary>dst[p][q, c] = float(w[p·48 + c, q]): the bfloat16 weight widened while it is transposed.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PackTransposed48(ushort* w, nint ldw, int cols, int kc, int lastNr, float* dst)
-    {
-        const int nr = 48;
-        int kc16 = kc & ~15;
-        for (int p0 = 0; p0 < cols; p0 += nr, dst += (nint)kc * nr)
-        {
-            int valid = Math.Min(nr, cols - p0), width = p0 + nr >= cols ? lastNr : nr;
-            int whole = valid & ~15;
-            for (int q = 0; q < kc16; q += 16)
-                for (int c = 0; c < whole; c += 16)
-                    Transpose16x16(w + (p0 + c) * ldw + q, ldw, dst + (nint)q * width + c, width);
-            for (int c = 0; c < valid; c++)
-                for (int q = c < whole ? kc16 : 0; q < kc; q++) dst[(nint)q * width + c] = BFloat16.Widen(w[(p0 + c) * ldw + q]);
-            for (int c = valid; c < width; c++)
-                for (int q = 0; q < kc; q++) dst[(nint)q * width + c] = 0;
-        }
-    }
-
-    // src: 16 rows of 16 bfloat16, lds apart; dst: 16 rows of 16 floats, ldd apart; dst[c, r] = float(src[r, c])
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose16x16(ushort* src, nint lds, float* dst, nint ldd)
-        => Transpose16x16(
-            BFloat16.LoadWidened512(src), BFloat16.LoadWidened512(src + lds), BFloat16.LoadWidened512(src + 2 * lds), BFloat16.LoadWidened512(src + 3 * lds),
-            BFloat16.LoadWidened512(src + 4 * lds), BFloat16.LoadWidened512(src + 5 * lds), BFloat16.LoadWidened512(src + 6 * lds), BFloat16.LoadWidened512(src + 7 * lds),
-            BFloat16.LoadWidened512(src + 8 * lds), BFloat16.LoadWidened512(src + 9 * lds), BFloat16.LoadWidened512(src + 10 * lds), BFloat16.LoadWidened512(src + 11 * lds),
-            BFloat16.LoadWidened512(src + 12 * lds), BFloat16.LoadWidened512(src + 13 * lds), BFloat16.LoadWidened512(src + 14 * lds), BFloat16.LoadWidened512(src + 15 * lds),
-            dst, ldd);
-
     // src: 16 rows of 16 floats, lds apart; dst: 16 rows of 16 floats, ldd apart; dst[c, r] = src[r, c]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose16x16(float* src, nint lds, float* dst, nint ldd)
-        => Transpose16x16(
-            Vector512.Load(src), Vector512.Load(src + lds), Vector512.Load(src + 2 * lds), Vector512.Load(src + 3 * lds),
-            Vector512.Load(src + 4 * lds), Vector512.Load(src + 5 * lds), Vector512.Load(src + 6 * lds), Vector512.Load(src + 7 * lds),
-            Vector512.Load(src + 8 * lds), Vector512.Load(src + 9 * lds), Vector512.Load(src + 10 * lds), Vector512.Load(src + 11 * lds),
-            Vector512.Load(src + 12 * lds), Vector512.Load(src + 13 * lds), Vector512.Load(src + 14 * lds), Vector512.Load(src + 15 * lds),
-            dst, ldd);
-
-    // r0..r15: 16 rows of 16 floats; dst: 16 rows of 16 floats, ldd apart; dst[c, r] = r_r[c]
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose16x16(
-        Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, Vector512<float> r3, Vector512<float> r4, Vector512<float> r5,
-        Vector512<float> r6, Vector512<float> r7, Vector512<float> r8, Vector512<float> r9, Vector512<float> r10, Vector512<float> r11,
-        Vector512<float> r12, Vector512<float> r13, Vector512<float> r14, Vector512<float> r15, float* dst, nint ldd)
     {
         // Stage 1: interleave pairs of rows within 128-bit lanes: t(2i) = [r2i[0], r2i+1[0], r2i[1], r2i+1[1]] per lane.
-        var t0 = Avx512F.UnpackLow(r0, r1);
-        var t1 = Avx512F.UnpackHigh(r0, r1);
-        var t2 = Avx512F.UnpackLow(r2, r3);
-        var t3 = Avx512F.UnpackHigh(r2, r3);
-        var t4 = Avx512F.UnpackLow(r4, r5);
-        var t5 = Avx512F.UnpackHigh(r4, r5);
-        var t6 = Avx512F.UnpackLow(r6, r7);
-        var t7 = Avx512F.UnpackHigh(r6, r7);
-        var t8 = Avx512F.UnpackLow(r8, r9);
-        var t9 = Avx512F.UnpackHigh(r8, r9);
-        var t10 = Avx512F.UnpackLow(r10, r11);
-        var t11 = Avx512F.UnpackHigh(r10, r11);
-        var t12 = Avx512F.UnpackLow(r12, r13);
-        var t13 = Avx512F.UnpackHigh(r12, r13);
-        var t14 = Avx512F.UnpackLow(r14, r15);
-        var t15 = Avx512F.UnpackHigh(r14, r15);
+        var t0 = Avx512F.UnpackLow(Vector512.Load(src), Vector512.Load(src + lds));
+        var t1 = Avx512F.UnpackHigh(Vector512.Load(src), Vector512.Load(src + lds));
+        var t2 = Avx512F.UnpackLow(Vector512.Load(src + 2 * lds), Vector512.Load(src + 3 * lds));
+        var t3 = Avx512F.UnpackHigh(Vector512.Load(src + 2 * lds), Vector512.Load(src + 3 * lds));
+        var t4 = Avx512F.UnpackLow(Vector512.Load(src + 4 * lds), Vector512.Load(src + 5 * lds));
+        var t5 = Avx512F.UnpackHigh(Vector512.Load(src + 4 * lds), Vector512.Load(src + 5 * lds));
+        var t6 = Avx512F.UnpackLow(Vector512.Load(src + 6 * lds), Vector512.Load(src + 7 * lds));
+        var t7 = Avx512F.UnpackHigh(Vector512.Load(src + 6 * lds), Vector512.Load(src + 7 * lds));
+        var t8 = Avx512F.UnpackLow(Vector512.Load(src + 8 * lds), Vector512.Load(src + 9 * lds));
+        var t9 = Avx512F.UnpackHigh(Vector512.Load(src + 8 * lds), Vector512.Load(src + 9 * lds));
+        var t10 = Avx512F.UnpackLow(Vector512.Load(src + 10 * lds), Vector512.Load(src + 11 * lds));
+        var t11 = Avx512F.UnpackHigh(Vector512.Load(src + 10 * lds), Vector512.Load(src + 11 * lds));
+        var t12 = Avx512F.UnpackLow(Vector512.Load(src + 12 * lds), Vector512.Load(src + 13 * lds));
+        var t13 = Avx512F.UnpackHigh(Vector512.Load(src + 12 * lds), Vector512.Load(src + 13 * lds));
+        var t14 = Avx512F.UnpackLow(Vector512.Load(src + 14 * lds), Vector512.Load(src + 15 * lds));
+        var t15 = Avx512F.UnpackHigh(Vector512.Load(src + 14 * lds), Vector512.Load(src + 15 * lds));
         // Stage 2: pairs of pairs as doubles: lane L of u(4g+j) = column 4L+j of rows 4g..4g+3.
         Quad(t0, t1, t2, t3, out var u0, out var u1, out var u2, out var u3);
         Quad(t4, t5, t6, t7, out var u4, out var u5, out var u6, out var u7);

@@ -42,7 +42,7 @@ internal sealed class LinearWeight
     /// <summary>F32 weight in nn.Linear layout [out, in]; empty unless <see cref="Format"/> is Float32.</summary>
     public ReadOnlyMemory<float> Weight { get; private init; }
 
-    /// <summary>bfloat16 weight bits [out, in]; empty unless <see cref="Format"/> is BFloat16.</summary>
+    /// <summary>bfloat16 weight bits packed by <see cref="GemmBFloat16.Pack"/>; empty unless <see cref="Format"/> is BFloat16.</summary>
     public ReadOnlyMemory<ushort> WeightBFloat16 { get; private init; }
 
     /// <summary>Packed int8 weight (see <see cref="Int8Quantization.Pack"/>); empty unless <see cref="Format"/> is Int8.</summary>
@@ -70,12 +70,17 @@ internal sealed class LinearWeight
         return new LinearWeight(LinearWeightFormat.Float32, outFeatures, inFeatures, bias) { Weight = weight };
     }
 
-    /// <summary>Wraps bfloat16 weight bits [out, in] (e.g. a view of a BF16 checkpoint) and an F32 bias [out] (empty: no bias).</summary>
+    /// <summary>
+    /// bfloat16 weight bits [out, in] (e.g. a view of a BF16 checkpoint) packed into a new array of the same size for
+    /// <see cref="GemmBFloat16"/>, and an F32 bias [out] (empty: no bias).
+    /// </summary>
     /// <exception cref="ArgumentException">A length does not match the dimensions.</exception>
     public static LinearWeight CreateBFloat16(ReadOnlyMemory<ushort> weight, ReadOnlyMemory<float> bias, int outFeatures, int inFeatures)
     {
         Check(weight.Length, bias, outFeatures, inFeatures, nameof(weight));
-        return new LinearWeight(LinearWeightFormat.BFloat16, outFeatures, inFeatures, bias) { WeightBFloat16 = weight };
+        var packed = new ushort[GemmBFloat16.PackedLength(outFeatures, inFeatures)];
+        GemmBFloat16.Pack(weight.Span, outFeatures, inFeatures, packed);
+        return new LinearWeight(LinearWeightFormat.BFloat16, outFeatures, inFeatures, bias) { WeightBFloat16 = packed };
     }
 
     /// <summary>Wraps an int8 weight packed by <see cref="Int8Quantization.Pack"/>, its scales [out] and an F32 bias [out].</summary>
@@ -93,9 +98,17 @@ internal sealed class LinearWeight
     public LinearWeight ToBFloat16()
     {
         RequireFloat32();
-        var bits = GC.AllocateUninitializedArray<ushort>(Weight.Length);
-        BFloat16.FromSingle(Weight.Span, bits);
-        return CreateBFloat16(bits, Bias, OutFeatures, InFeatures);
+        // Row by row into the packed layout: no [out, in] bfloat16 temporary (it would stay in the GC heap's footprint).
+        int n = OutFeatures, k = InFeatures;
+        var packed = new ushort[GemmBFloat16.PackedLength(n, k)];
+        var row = new ushort[k];
+        var w = Weight.Span;
+        for (int j = 0; j < n; j++)
+        {
+            BFloat16.FromSingle(w.Slice(j * k, k), row);
+            GemmBFloat16.PackRow(row, j, k, packed);
+        }
+        return new LinearWeight(LinearWeightFormat.BFloat16, n, k, Bias) { WeightBFloat16 = packed };
     }
 
     /// <summary>This layer with its weight quantized to int8 per output channel (see <see cref="Int8Quantization.QuantizeWeights"/>).</summary>
@@ -116,7 +129,11 @@ internal sealed class LinearWeight
         switch (Format)
         {
             case LinearWeightFormat.Float32: Weight.Span.CopyTo(w); break;
-            case LinearWeightFormat.BFloat16: BFloat16.ToSingle(WeightBFloat16.Span, w); break;
+            case LinearWeightFormat.BFloat16:
+                var bits = new ushort[w.Length];
+                GemmBFloat16.Unpack(WeightBFloat16.Span, OutFeatures, InFeatures, bits);
+                BFloat16.ToSingle(bits, w);
+                break;
             default: Int8Quantization.Dequantize(WeightInt8.Span, Scales.Span, OutFeatures, InFeatures, w); break;
         }
         return w;
@@ -142,12 +159,30 @@ internal sealed class LinearWeight
         float[] bias = first.Bias.IsEmpty ? [] : new float[n];
         int row = 0;
         foreach (var p in parts) { if (bias.Length > 0) p.Bias.Span.CopyTo(bias.AsSpan(row)); row += p.OutFeatures; }
+        // Parts whose channels fill whole 48-wide panels (all but the last) stack panel by panel: no unpacking.
+        bool panelAligned = true;
+        for (int i = 0; i < parts.Length - 1; i++) panelAligned &= parts[i].OutFeatures % GemmBFloat16.PanelWidth == 0;
         switch (first.Format)
         {
+            case LinearWeightFormat.BFloat16 when panelAligned:
+                return new LinearWeight(LinearWeightFormat.BFloat16, n, k, bias) { WeightBFloat16 = StackPacked<ushort>(parts, GemmBFloat16.PackedLength(n, k), static p => p.WeightBFloat16) };
+            case LinearWeightFormat.Int8 when panelAligned:
+                var stackedScales = new float[n];
+                row = 0;
+                foreach (var p in parts) { p.Scales.Span.CopyTo(stackedScales.AsSpan(row)); row += p.OutFeatures; }
+                return CreateInt8(StackPacked<sbyte>(parts, Int8Quantization.PackedLength(n, k), static p => p.WeightInt8), stackedScales, bias, n, k);
             case LinearWeightFormat.Float32:
                 return Create(Stack<float>(parts, k, static p => p.Weight), bias, n, k);
             case LinearWeightFormat.BFloat16:
-                return CreateBFloat16(Stack<ushort>(parts, k, static p => p.WeightBFloat16), bias, n, k);
+                // Packed panels are not row-contiguous: unpack, stack, repack (bits kept exactly).
+                var rowsBf16 = new ushort[(long)n * k];
+                row = 0;
+                foreach (var p in parts)
+                {
+                    GemmBFloat16.Unpack(p.WeightBFloat16.Span, p.OutFeatures, k, rowsBf16.AsSpan(row * k, p.OutFeatures * k));
+                    row += p.OutFeatures;
+                }
+                return CreateBFloat16(rowsBf16, bias, n, k);
             default:
                 // Packed panels are not row-contiguous: unpack, stack, repack (integers and scales are kept exactly).
                 var q = new sbyte[(long)n * k];
@@ -163,6 +198,15 @@ internal sealed class LinearWeight
                 Int8Quantization.Pack(q, n, k, packed);
                 return CreateInt8(packed, scales, bias, n, k);
         }
+    }
+
+    // Packed panels of panel-aligned parts, one after the other (the last part's zero padding ends the result).
+    private static T[] StackPacked<T>(ReadOnlySpan<LinearWeight> parts, int length, Func<LinearWeight, ReadOnlyMemory<T>> packed)
+    {
+        var result = new T[length];
+        int offset = 0;
+        foreach (var p in parts) { packed(p).Span.CopyTo(result.AsSpan(offset)); offset += packed(p).Length; }
+        return result;
     }
 
     private static T[] Stack<T>(ReadOnlySpan<LinearWeight> parts, int k, Func<LinearWeight, ReadOnlyMemory<T>> weight)

@@ -9,7 +9,7 @@ namespace Bert.Model;
 /// </summary>
 /// <remarks>
 /// Only layers under <c>encoder.layer.</c> are converted (see <see cref="BertWeightType"/> for why); everything else is
-/// passed through. bfloat16 tensors of a checkpoint are taken as bits from its memory map; other dtypes are read as F32
+/// passed through. bfloat16 tensors of a checkpoint are packed from their bits in the memory map (never widened); other dtypes are read as F32
 /// and converted into new arrays, after which their mapped pages are released from the working set, so the F32 data is
 /// only touched once at load and resident memory holds the converted weights only.
 /// </remarks>
@@ -42,7 +42,11 @@ internal sealed class ReducedPrecisionWeights(IWeightSource inner, BertWeightTyp
         var bias = inner.Get(prefix + ".bias", [outFeatures]);
         if (type == BertWeightType.BFloat16 && inner is CheckpointWeights checkpoint
             && checkpoint.TryGetBFloat16Bits(weightName, [outFeatures, inFeatures]) is { } bits)
-            return LinearWeight.CreateBFloat16(bits, bias, outFeatures, inFeatures);
+        {
+            var packed = LinearWeight.CreateBFloat16(bits, bias, outFeatures, inFeatures); // a bfloat16 copy, never F32
+            checkpoint.ReleasePages(weightName);
+            return packed;
+        }
         var f32 = LinearWeight.Create(inner.Get(weightName, [outFeatures, inFeatures]), bias, outFeatures, inFeatures);
         var converted = type == BertWeightType.BFloat16 ? f32.ToBFloat16() : f32.ToInt8();
         // Resident memory = the converted weights, not F32 plus a copy: the F32 pages just read leave the working set.

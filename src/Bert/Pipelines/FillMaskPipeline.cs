@@ -27,7 +27,10 @@ internal static class FillMaskPipeline
         }
         int v = model.Config.VocabSize;
         var results = new BertTokenPrediction[encodings.Length][][];
-        foreach (var (start, count) in PackedBatches.Split([.. encodings.Select(e => e.Length)], options.MaxBatchTokens))
+        // A mask row costs V logits: count it as V / 1024 tokens so a batch of mask-dense texts keeps its logits to
+        // about MaxBatchTokens · 1024 floats (32 MB at the default budget) instead of growing with every mask.
+        int maskCost = Math.Max(1, v / 1024);
+        foreach (var (start, count) in PackedBatches.Split([.. encodings.Select((e, i) => e.Length + masks[i].Length * maskCost)], options.MaxBatchTokens))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (ids, typeIds, cu) = PackedBatches.Pack(encodings, start, count);

@@ -78,7 +78,10 @@ public sealed record RerankOptions : PipelineOptions
     }
 }
 
-/// <summary>Options of fill-mask (Hugging Face's fill-mask pipeline).</summary>
+/// <summary>
+/// Options of fill-mask (Hugging Face's fill-mask pipeline). Toward <see cref="PipelineOptions.MaxBatchTokens"/> each mask
+/// counts as vocab_size / 1024 extra tokens, which bounds the prediction logits of one pass.
+/// </summary>
 public sealed record FillMaskOptions : PipelineOptions
 {
     /// <summary>Candidates per mask (HF <c>top_k</c>). Default 5; capped at the vocabulary size, or at the number of targets.</summary>

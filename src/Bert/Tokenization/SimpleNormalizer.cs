@@ -4,14 +4,17 @@ using System.Text;
 namespace Bert.Tokenization;
 
 /// <summary>
-/// Table-driven NFC/NFD for words made only of "simple" chars below U+0530 (Latin, IPA, Greek, Cyrillic): chars that
-/// are their own NFC and are not combining marks. For such text NFC is the identity and NFD is the concatenation of
+/// Table-driven NFC/NFD for words made only of "simple" chars below U+0530 (Latin, IPA, Greek, Cyrillic) or in
+/// U+2000–U+20CF (general punctuation: curly quotes, dashes, ellipsis; currency signs): chars that are their own NFC
+/// and are not combining marks. No char of either range is the second element of a canonical composition pair, so
+/// adjacent simple chars never compose. For such text NFC is the identity and NFD is the concatenation of
 /// per-char NFDs (verified for every pair of simple chars when this table was designed). Why: .NET's ICU
 /// normalisation allocates ~96 bytes per call, and the span API must not allocate for common European text.
 /// </summary>
 internal static class SimpleNormalizer
 {
-    private const int Limit = 0x530;
+    private const int Limit = 0x20D0;
+    private const int LowEnd = 0x530, PunctuationStart = 0x2000;
     private static readonly bool[] s_simple = new bool[Limit];
     private static readonly string?[] s_stripped = new string?[Limit];   // NFD minus Mn, when it differs from the char
 
@@ -19,6 +22,7 @@ internal static class SimpleNormalizer
     {
         for (int c = 0; c < Limit; c++)
         {
+            if (c is >= LowEnd and < PunctuationStart) continue;   // scripts with composing starters (Hangul jamo, Indic)
             var category = CharUnicodeInfo.GetUnicodeCategory(c);
             if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark) continue;
             string s = ((char)c).ToString();
