@@ -16,7 +16,7 @@ public static class BertCli
         {
             CommonOptions.Json, CommonOptions.Verbose,
             DownloadCommand.Create(), TokenizeCommand.Create(), EncodeCommand.Create(), SimilarityCommand.Create(),
-            ClassifyCommand.Create(), RerankCommand.Create(), FillMaskCommand.Create(), NerCommand.Create(), QaCommand.Create(), EvalCommand.Create(),
+            ClassifyCommand.Create(), RerankCommand.Create(), FillMaskCommand.Create(), NerCommand.Create(), QaCommand.Create(), EvalCommand.Create(), BenchCommand.Create(),
             ImportOnnxCommand.Create(), MakeModelCommand.Create(), ServeCommand.Create(),
         };
         var parse = root.Parse(args);

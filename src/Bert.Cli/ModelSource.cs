@@ -18,6 +18,11 @@ internal static class ModelSource
         {
             return await BertHub.DownloadAsync(model, revision, HubOptions.FromEnvironment(), ProgressBar.ForDownload(), ct).ConfigureAwait(false);
         }
+        catch (HubException e) when (e.Kind is HubErrorKind.RepositoryNotFound or HubErrorKind.Network or HubErrorKind.NotCached)
+        {
+            // The value may have been meant as a local folder: say that there is none before the hub's answer.
+            throw new HubException(e.Kind, $"--model: no folder '{model}' here; as a hub id: {e.Message}", e.StatusCode, e);
+        }
         finally
         {
             ProgressBar.Clear();

@@ -1,6 +1,7 @@
 using Bert.Kernels;
 using Bert.Loading;
 using Bert.Model;
+using Bert.SentenceTransformers;
 using Bert.Tokenization;
 
 namespace Bert;
@@ -12,7 +13,7 @@ namespace Bert;
 /// <remarks>
 /// <para><see cref="Forward(in BertInput, in BertOutputs)"/> is the span-based core: the caller passes a tokenized, right-padded batch and the spans to
 /// fill (see <see cref="BertOutputs"/>); it allocates nothing once the workspace has grown to the largest batch seen.
-/// <see cref="Encode(string, BertPooling)"/>, <see cref="Classify(string, Pipelines.TextClassificationOptions?)"/>,
+/// <see cref="Encode(string, EmbeddingOptions?)"/>, <see cref="Classify(string, Pipelines.TextClassificationOptions?)"/>,
 /// <see cref="Rerank"/>, <see cref="NextSentenceProbability(string, string)"/> and <see cref="FillMask(string, Pipelines.FillMaskOptions?)"/> are conveniences
 /// for text that tokenize and return new arrays.</para>
 /// <para>Thread safety: one forward pass runs at a time per instance; concurrent calls are serialized by a lock because
@@ -38,7 +39,10 @@ public sealed partial class BertModel : IDisposable
 
     /// <summary>
     /// Opens a Hugging Face checkpoint folder: <c>config.json</c> and <c>model.safetensors</c> (or its shards), memory-mapped,
-    /// and the tokenizer (<c>tokenizer.json</c>, else <c>vocab.txt</c>, with <c>tokenizer_config.json</c>) when present.
+    /// the tokenizer (<c>tokenizer.json</c>, else <c>vocab.txt</c>, with <c>tokenizer_config.json</c>) when present, and the
+    /// sentence-transformers files when present (<see cref="SentenceTransformerConfig"/>: <c>modules.json</c>, whose
+    /// Transformer module path locates the weights, the Pooling config, Normalize, <c>sentence_bert_config.json</c>,
+    /// <c>config_sentence_transformers.json</c>).
     /// </summary>
     /// <param name="folder">The checkpoint folder.</param>
     /// <returns>The model; dispose it to unmap the weights.</returns>
@@ -69,13 +73,19 @@ public sealed partial class BertModel : IDisposable
         if (!Enum.IsDefined(options.WeightType))
             throw new ArgumentOutOfRangeException(nameof(options), options.WeightType, "WeightType must be Float32, BFloat16 or Int8.");
         folder = ResolveModelPath(folder);   // a hub id ("org/name") that is not a local folder: see BertModel.Hub.cs
-        var checkpoint = BertCheckpoint.Open(folder);
+        var sentenceTransformer = SentenceTransformerConfig.Load(folder);
+        string transformer = Path.Combine(folder, sentenceTransformer.TransformerPath);
+        var checkpoint = BertCheckpoint.Open(transformer);
         try
         {
-            var tokenizer = TryLoadTokenizer(folder);
+            CheckPoolingDimension(sentenceTransformer, checkpoint.Config);
+            var tokenizer = TryLoadTokenizer(transformer);
             CheckTokenizerFits(tokenizer, checkpoint.Config);
             var weights = ReducedPrecisionWeights.Wrap(checkpoint.Weights, options.WeightType);
-            return new BertModel(new BertNetwork(checkpoint.Config, weights), checkpoint) { Tokenizer = tokenizer };
+            return new BertModel(new BertNetwork(checkpoint.Config, weights), checkpoint)
+            {
+                Tokenizer = tokenizer, _sentenceTransformer = sentenceTransformer,
+            };
         }
         catch
         {
@@ -162,25 +172,6 @@ public sealed partial class BertModel : IDisposable
                 _inForward = false;
             }
         }
-    }
-
-    /// <summary>One vector for one tokenized sequence (batch 1, no padding), pooled as <paramref name="pooling"/> says.</summary>
-    internal float[] EncodeTokens(int[] ids, int[] typeIds, int[] mask, BertPooling pooling)
-    {
-        int h = Config.HiddenSize, seq = ids.Length;
-        var input = new BertInput(ids, typeIds, mask, 1, seq);
-        var vector = new float[h];
-        if (pooling == BertPooling.Pooler)
-        {
-            RequireHead(BertHeads.Pooler, "pooler.dense", nameof(BertPooling.Pooler) + " pooling");
-            Forward(input, new BertOutputs { PoolerOutput = vector });
-            return vector;
-        }
-        var hidden = new float[seq * h];
-        Forward(input, new BertOutputs { LastHiddenState = hidden });
-        if (pooling == BertPooling.Cls) hidden.AsSpan(0, h).CopyTo(vector);
-        else Pooling.MaskedMean(hidden, mask, seq, h, vector);
-        return vector;
     }
 
     /// <summary>Releases the memory map of the weights. Further calls throw <see cref="ObjectDisposedException"/>.</summary>

@@ -117,4 +117,18 @@ public sealed class TaskCommandTests(CliFolders folders) : IClassFixture<CliFold
         Assert.Equal(context[expected.Start..expected.End], answer.GetProperty("answer").GetString());
         Assert.Equal(expected.Start, answer.GetProperty("start").GetInt32());
     }
+
+    [Fact]
+    public void Bench_reports_positive_latency_and_throughput_and_bounds_the_shape()
+    {
+        var r = BertTool.Run("bench", "-m", folders.Model, "--json", "-b", "2", "-s", "16", "-n", "3", "--warmup", "1");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var j = Json(r.Lines.Single());
+        Assert.True(j.GetProperty("median_ms").GetDouble() > 0);
+        Assert.True(j.GetProperty("p90_ms").GetDouble() >= j.GetProperty("median_ms").GetDouble());
+        Assert.True(j.GetProperty("tokens_per_second").GetDouble() > 0);
+        var tooLong = BertTool.Run("bench", "-m", folders.Model, "-s", "100000");
+        Assert.Equal(2, tooLong.ExitCode);
+        Assert.Contains("max_position_embeddings", tooLong.Stderr);
+    }
 }

@@ -19,6 +19,7 @@ public static class KernelSweeps
     [
         ("gemm", Gemm), ("gemm-activation", GemmActivations), ("gelu", Gelu), ("gelu-tanh", GeluTanh), ("relu", Relu), ("tanh", Tanh),
         ("softmax", Softmax), ("layernorm", LayerNorm), ("embedding", Embedding), ("embedding-layernorm", EmbeddingLayerNorm), ("attention", Attention), ("attention-packed", PackedAttention),
+        ("pooling", PoolingSweep.Run),
         .. QuantizedSweeps.All,
     ];
 

@@ -61,3 +61,25 @@ public sealed class OpenAIClientTests(Checkpoints checkpoints)
         Assert.True(Reference.MaxAbsDiff(Reference.Normalized(model.Encode("sunny today")), v) <= 1e-5);
     }
 }
+
+/// <summary>Kestrel's own body limit (set from MaxRequestBodyBytes by BertServer.Build) also answers 413 JSON, for bodies of unknown length.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class KestrelLimitTests(Checkpoints checkpoints)
+{
+    [Fact]
+    public async Task ChunkedBodyOverTheLimit_Is413Json()
+    {
+        await using var app = BertServer.Build(new BertServerOptions { ModelPath = checkpoints.Encoder, Port = 0, MaxRequestBodyBytes = 64 * 1024 });
+        await app.StartAsync();
+        await app.Services.GetRequiredService<Bert.Server.Inference.ModelHost>().WhenLoaded;
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        var body = System.Text.Encoding.UTF8.GetBytes("{\"inputs\": \"" + new string('x', 1_000_000) + "\"}");
+        using var content = new StreamContent(new MemoryStream(body));   // no Content-Length: sent chunked
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        var response = await client.PostAsync("/embed", content);
+        Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("\"error_type\":\"validation\"", await response.Content.ReadAsStringAsync());
+        await app.StopAsync();
+    }
+}

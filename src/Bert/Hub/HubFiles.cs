@@ -59,7 +59,8 @@ internal static class HubFiles
         foreach (var module in doc.RootElement.EnumerateArray())
         {
             if (module.ValueKind == JsonValueKind.Object && module.TryGetProperty("path", out var p) && p.ValueKind == JsonValueKind.String
-                && p.GetString() is { Length: > 0 } path && !path.Split('/').Any(s => s is "" or "." or ".."))
+                && p.GetString() is { Length: > 0 } path && !path.Split('/').Any(s => s is "" or "." or "..")
+                && !path.Contains(':') && !path.Contains('\\'))
                 folders.Add(path.TrimEnd('/'));
         }
         return folders;

@@ -32,6 +32,33 @@ internal static class JsonFile
         return Parse(bytes, path, options);
     }
 
+    /// <summary>Parses <paramref name="path"/> whatever its root kind (e.g. the array of <c>modules.json</c>).</summary>
+    /// <exception cref="BertFormatException">Missing, too large, unreadable or invalid JSON.</exception>
+    public static JsonDocument ReadAny(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new BertFormatException(path, null, "the file does not exist.");
+        if (info.Length > MaxBytes) throw new BertFormatException(path, null, $"the file has {info.Length} bytes, more than the {MaxBytes}-byte limit for JSON.");
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BertFormatException(path, null, $"the file cannot be read: {e.Message}", e);
+        }
+        if (!Utf8.IsValid(bytes)) throw new BertFormatException(path, null, "not valid UTF-8.");
+        try
+        {
+            return JsonDocument.Parse(bytes);
+        }
+        catch (JsonException e)
+        {
+            throw new BertFormatException(path, null, $"not valid JSON: {e.Message}", e);
+        }
+    }
+
     /// <summary>Parses UTF-8 <paramref name="utf8"/> (reported as <paramref name="path"/>); the root must be an object.</summary>
     /// <exception cref="BertFormatException">Invalid JSON or not an object.</exception>
     public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, string path) => Parse(utf8, path, default);

@@ -231,6 +231,20 @@ public sealed class BertHubTests : IDisposable
         Assert.Equal(hub.FileBytes("model.safetensors").Length, last["model.safetensors"].TotalBytes);
     }
 
+    [Fact]
+    public async Task Module_paths_that_would_leave_the_snapshot_are_ignored()
+    {
+        File.WriteAllText(Path.Combine(_folder.Source, "modules.json"),
+            """[{"path":"1_Pooling"},{"path":"../escape"},{"path":"C:"},{"path":"/abs"}]""");
+        using var hub = new FakeHub(Repo, _folder.Source);
+        foreach (var name in new[] { "../escape/config.json", "C:/config.json", "/abs/config.json" }) hub.AddFile(name, [1]);
+        string snapshot = await BertHub.DownloadAsync(Repo, options: _folder.Options(hub));
+        Assert.True(File.Exists(Path.Combine(snapshot, "1_Pooling", "config.json")));
+        // config, weights, vocab, tokenizer.json, tokenizer_config, special_tokens_map, modules.json, 1_Pooling/config.json
+        Assert.Equal(8, Directory.GetFiles(Path.Combine(_folder.Cache, "models--test-org--tiny-bert", "snapshots"), "*", SearchOption.AllDirectories).Length);
+        Assert.DoesNotContain(hub.Log, l => l.Contains("escape", StringComparison.Ordinal) || l.Contains("abs", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("bert-base-uncased", true)]
     [InlineData("sentence-transformers/all-MiniLM-L6-v2", true)]

@@ -58,6 +58,9 @@ internal sealed class FakeHub : IDisposable
 
     public byte[] FileBytes(string path) => _files[path];
 
+    /// <summary>Adds a file the repository lists and serves (names the local folder cannot hold, e.g. "../x").</summary>
+    public void AddFile(string path, byte[] bytes) => _files[path] = bytes;
+
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     public static bool IsLfs(string path) => path.EndsWith(".safetensors", StringComparison.Ordinal);

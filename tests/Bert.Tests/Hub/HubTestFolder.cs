@@ -12,7 +12,7 @@ internal sealed class HubTestFolder : IDisposable
         File.WriteAllText(Path.Combine(Source, "modules.json"),
             """[{"idx":0,"name":"0","path":"","type":"sentence_transformers.models.Transformer"},{"idx":1,"name":"1","path":"1_Pooling","type":"sentence_transformers.models.Pooling"}]""");
         Directory.CreateDirectory(Path.Combine(Source, "1_Pooling"));
-        File.WriteAllText(Path.Combine(Source, "1_Pooling", "config.json"), """{"word_embedding_dimension": 32, "pooling_mode_mean_tokens": true}""");
+        File.WriteAllText(Path.Combine(Source, "1_Pooling", "config.json"), """{"word_embedding_dimension": 64, "pooling_mode_mean_tokens": true}""");
         File.WriteAllText(Path.Combine(Source, "README.md"), "not needed by a BERT folder, must not be downloaded");
         if (pytorchOnly)
         {
