@@ -21,8 +21,8 @@ public sealed class BertServerOptions
     /// <summary>TCP port (used by <see cref="BertServer.RunAsync"/> only). Default 8080; 0 picks a free port.</summary>
     public int Port { get; set; } = 8080;
 
-    /// <summary>How text embeddings pool the token vectors. Default <see cref="BertPooling.Mean"/>.</summary>
-    public BertPooling Pooling { get; set; } = BertPooling.Mean;
+    /// <summary>How text embeddings pool the token vectors; null (default) for the folder's sentence-transformers Pooling module, else mean.</summary>
+    public BertPooling? Pooling { get; set; }
 
     /// <summary>
     /// Dynamic batching on (default): inputs of concurrent requests share one packed forward pass. Off: each request's

@@ -13,6 +13,12 @@ public sealed partial class BertModel
     /// text with a BertForTokenClassification checkpoint: p = softmax(classifier(h_t)) per token, then entities as
     /// <see cref="TokenClassificationOptions.AggregationStrategy"/> says, minus <see cref="TokenClassificationOptions.IgnoreLabels"/>.
     /// </summary>
+    /// <remarks>
+    /// Semantics of transformers 4.46–4.52 with a fast tokenizer. Deliberate differences: words are the tokenizer's words
+    /// (a "##" piece continues the previous token's word) where HF tests <c>len(token) != len(text[start:end])</c>, which
+    /// agrees on ASCII and precomposed text and errs on decomposed accents; without a stride the text is cut at
+    /// min(tokenizer max length, max_position_embeddings) tokens (HF: model_max_length only).
+    /// </remarks>
     /// <param name="text">The text.</param>
     /// <param name="options">Settings; null for HF's defaults (no aggregation, ignore "O", truncate long texts).</param>
     /// <returns>The entities in text order, with character offsets into <paramref name="text"/>.</returns>
@@ -100,6 +106,14 @@ public sealed partial class BertModel
     /// <c>[CLS] question [SEP] context [SEP]</c>, the context cut into overlapping windows when long, and the best spans of
     /// the context by p_start(s)·p_end(e) (see <see cref="QuestionAnsweringResult.Score"/>).
     /// </summary>
+    /// <remarks>
+    /// Semantics of transformers 4.46–4.52 with a fast tokenizer (windows of <c>max_seq_len</c> sharing <c>doc_stride</c>
+    /// context tokens, softmax per window over the context and [CLS], spans up to <c>max_answer_len</c> tokens, the k best
+    /// of every window pooled and sorted; duplicates from overlapping windows are kept, as before 4.53). Deliberate
+    /// differences: spans that begin or end at [CLS] or fall outside the band are never returned (HF may pad top_k with
+    /// such score-0 entries); equal scores are ordered by (start, end); a question that leaves a window no more than
+    /// doc_stride context tokens throws <see cref="ArgumentException"/> (HF's Rust tokenizer panics).
+    /// </remarks>
     /// <param name="question">The question (never truncated unless <see cref="QuestionAnsweringOptions.MaxQuestionLength"/> says so).</param>
     /// <param name="context">The text that holds the answer.</param>
     /// <param name="options">Settings; null for HF's defaults (top 1, answers up to 15 tokens, windows of 384 with stride 128).</param>

@@ -18,7 +18,9 @@ namespace Bert;
 /// for text that tokenize and return new arrays.</para>
 /// <para>Thread safety: one forward pass runs at a time per instance; concurrent calls are serialized by a lock because
 /// they share one workspace (each pass already uses every core through the kernels' worker pool). Separate instances
-/// may run in parallel; F32 weights are memory-mapped, so they share the page cache.</para>
+/// may be called in parallel; their kernel jobs then take turns on the one process-wide pool of
+/// <see cref="KernelThreadCount"/> threads, so the cores are never oversubscribed. F32 weights are memory-mapped, so
+/// instances share the page cache.</para>
 /// <para>The instance owns the memory map of the weights when made by <see cref="Load(string)"/>: dispose it when done.</para>
 /// </remarks>
 public sealed partial class BertModel : IDisposable

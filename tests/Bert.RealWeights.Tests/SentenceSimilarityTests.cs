@@ -48,6 +48,32 @@ public sealed class SentenceSimilarityTests(RealModels models, ITestOutputHelper
         Assert.Equal(0.7837, cos[2], 1e-3);
     }
 
+    /// <summary>The README quick start: the folder's own modules (mean pooling + Normalize for MiniLM, CLS + Normalize for
+    /// arctic-embed-xs) through the public API, no pooling or normalizing by the caller.</summary>
+    [Theory]
+    [InlineData("MiniLM", 0.6660, 0.1046, 0.1411)]
+    [InlineData("ArcticXs", 0.8637, 0.7452, 0.7837)]
+    public void Public_embedding_api_follows_the_folder_and_gives_the_published_numbers(string which, double c01, double c02, double c12)
+    {
+        using var model = BertModel.Load(which == "MiniLM" ? models.MiniLM.Folder : models.ArcticXs.Folder);
+        float[][] e = model.Encode(Texts.Sentences);
+        var sim = model.Similarity(e, e);
+        output.WriteLine($"{which} via Encode + Similarity: {sim[0, 1]:F4} {sim[0, 2]:F4} {sim[1, 2]:F4}");
+        foreach (var v in e) Assert.Equal(1.0, Math.Sqrt(v.Sum(x => (double)x * x)), 1e-5); // the folder's Normalize module
+        // Published / model values to 4 decimals: 1e-3 covers the rounding and F32 noise.
+        Assert.Equal(c01, sim[0, 1], 1e-3);
+        Assert.Equal(c02, sim[0, 2], 1e-3);
+        Assert.Equal(c12, sim[1, 2], 1e-3);
+        // And the batched public path equals the independent per-sentence computation above (F32 noise ~1e-7).
+        int h = model.Config.HiddenSize;
+        for (int i = 0; i < e.Length; i++)
+        {
+            var hidden = Hidden(model, Texts.Sentences[i]);
+            var independent = Normalize(which == "MiniLM" ? Mean(hidden, h) : hidden.AsSpan(0, h).ToArray());
+            for (int c = 0; c < h; c++) Assert.True(Math.Abs(e[i][c] - independent[c]) <= 1e-5, $"sentence {i} component {c}");
+        }
+    }
+
     private static float[] Hidden(BertModel model, string text)
     {
         var encoding = model.Tokenizer!.Encode(text);

@@ -72,3 +72,37 @@ public sealed class EmbedEndpointTests(Checkpoints checkpoints)
         Assert.True(Reference.MaxAbsDiff(mean, Reference.Floats(json[0])) <= Tolerance);
     }
 }
+
+/// <summary>A sentence-transformers folder (modules.json + 1_Pooling) decides the server's pooling, as it decides BertModel.Encode's.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class SentenceTransformersFolderTests(Checkpoints checkpoints)
+{
+    [Fact]
+    public async Task FolderPooling_IsTheServersPooling()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "bert-server-st-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(checkpoints.Encoder)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        Directory.CreateDirectory(Path.Combine(folder, "1_Pooling"));
+        File.WriteAllText(Path.Combine(folder, "modules.json"), """
+            [{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+             {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]
+            """);
+        File.WriteAllText(Path.Combine(folder, "1_Pooling", "config.json"), """
+            {"word_embedding_dimension": 64, "pooling_mode_cls_token": true, "pooling_mode_mean_tokens": false}
+            """);
+        try
+        {
+            await using var host = await TestServerHost.StartAsync(folder);
+            using var model = BertModel.Load(folder);
+            var info = await TestServerHost.JsonAsync(await host.Client.GetAsync("/info"));
+            Assert.Equal("cls", info.GetProperty("pooling").GetString());
+            var json = await TestServerHost.JsonAsync(await host.PostJsonAsync("/embed", new { inputs = "cold rain in the city", normalize = false }));
+            Assert.True(Reference.MaxAbsDiff(model.Encode("cold rain in the city"), Reference.Floats(json[0])) <= 1e-5); // packed vs padded path
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

@@ -14,48 +14,42 @@ internal static class EncodeCommand
         var input = TextInput.File();
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of stdout (the format follows its extension: .npy, .tsv, .jsonl)." };
         var format = new Option<string?>("--format", "-f") { Description = "human | jsonl | tsv | npy (default: jsonl with --json, else from --output's extension, else human)." };
-        var pooling = new Option<BertPooling>("--pooling") { Description = "mean (default), cls or pooler.", DefaultValueFactory = _ => BertPooling.Mean };
-        var normalize = new Option<bool>("--normalize") { Description = "Scale each vector to unit L2 norm." };
-        var batchSize = new Option<int>("--batch-size") { Description = "Texts per forward pass (default 32).", DefaultValueFactory = _ => 32 };
-        var command = new Command("encode", "Embed texts: one vector per text.") { model, revision, texts, input, output, format, pooling, normalize, batchSize };
+        var options = new EmbeddingFlags();
+        var command = new Command("encode", "Embed texts: one vector per text (pooling, normalization and prompts from the folder's sentence-transformers files unless overridden).")
+            { model, revision, texts, input, output, format };
+        options.AddTo(command);
         CliRun.Action(command, async (parse, ct) =>
         {
             var lines = TextInput.Read(parse, texts, input);
             string? path = parse.GetValue(output);
             var chosen = VectorWriter.Choose(parse.GetValue(format), parse.GetValue(CommonOptions.Json), path);
-            int batch = parse.GetValue(batchSize);
-            if (batch < 1) throw new UsageException("--batch-size must be at least 1.");
             using var bert = await ModelSource.LoadAsync(parse, model, revision, ct);
-            var vectors = Embed(bert, lines, parse.GetValue(pooling), batch, ct);
-            if (parse.GetValue(normalize)) foreach (var v in vectors) Normalize(v);
+            var vectors = Embed(bert, lines, options.Read(parse), ct);
             VectorWriter.Write(chosen, lines, vectors, path);
             return CliRun.Ok;
         });
         return command;
     }
 
-    /// <summary>Embeds in batches of similar length (longest first, as sentence-transformers does, so padding is small),
-    /// returning the vectors in input order; a progress bar shows when there is more than one batch.</summary>
-    internal static float[][] Embed(BertModel model, IReadOnlyList<string> texts, BertPooling pooling, int batchSize, CancellationToken ct)
+    /// <summary>Embeds with the library's embedding API (sorted by length, packed into token-budget batches, input
+    /// order kept); a progress bar shows on a terminal when there are many texts.</summary>
+    internal static float[][] Embed(BertModel model, IReadOnlyList<string> texts, EmbeddingOptions options, CancellationToken ct)
     {
-        int[] order = [.. Enumerable.Range(0, texts.Count).OrderByDescending(i => texts[i].Length)];
-        var vectors = new float[texts.Count][];
-        var bar = ProgressBar.Enabled && texts.Count > batchSize ? new ProgressBar() : null;
-        for (int start = 0; start < order.Length; start += batchSize)
+        var bar = ProgressBar.Enabled && texts.Count >= 64 ? new ProgressBar() : null;
+        var progress = bar is null ? null : new InlineProgress<EmbeddingProgress>(p =>
+            bar.Report((p.Embedded, p.Total ?? texts.Count, $"{p.Embedded}/{p.Total ?? texts.Count} texts, {p.Tokens} tokens")));
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            int[] chunk = order[start..Math.Min(order.Length, start + batchSize)];
-            var result = model.Encode(chunk.Select(i => texts[i]).ToArray(), pooling);
-            for (int j = 0; j < chunk.Length; j++) vectors[chunk[j]] = result[j];
-            bar?.Report((start + chunk.Length, texts.Count, $"{start + chunk.Length}/{texts.Count} texts"));
+            return model.Encode(texts, options, progress, ct);
         }
-        ProgressBar.Clear();
-        return vectors;
+        finally
+        {
+            ProgressBar.Clear();
+        }
     }
 
-    internal static void Normalize(float[] v)
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
     {
-        double norm = Math.Sqrt(v.Sum(x => (double)x * x));
-        if (norm > 0) for (int i = 0; i < v.Length; i++) v[i] = (float)(v[i] / norm);
+        public void Report(T value) => report(value);
     }
 }

@@ -13,14 +13,15 @@ internal static class SimilarityCommand
         var revision = CommonOptions.Revision();
         var texts = TextInput.Texts("The query text, then the texts to compare it with (or use --input: first line is the query).");
         var input = TextInput.File();
-        var pooling = new Option<BertPooling>("--pooling") { Description = "mean (default), cls or pooler.", DefaultValueFactory = _ => BertPooling.Mean };
-        var command = new Command("similarity", "Cosine similarity between the first text and each of the others.") { model, revision, texts, input, pooling };
+        var options = new EmbeddingFlags();
+        var command = new Command("similarity", "Cosine similarity between the first text and each of the others.") { model, revision, texts, input };
+        options.AddTo(command);
         CliRun.Action(command, async (parse, ct) =>
         {
             var lines = TextInput.Read(parse, texts, input);
             if (lines.Count < 2) throw new UsageException("similarity needs a query and at least one text to compare it with.");
             using var bert = await ModelSource.LoadAsync(parse, model, revision, ct);
-            var vectors = EncodeCommand.Embed(bert, lines, parse.GetValue(pooling), 32, ct);
+            var vectors = EncodeCommand.Embed(bert, lines, options.Read(parse), ct);
             var ranked = Enumerable.Range(1, lines.Count - 1).Select(i => (Index: i, Score: Cosine(vectors[0], vectors[i])))
                 .OrderByDescending(r => r.Score).ThenBy(r => r.Index);
             bool json = parse.GetValue(CommonOptions.Json);

@@ -21,9 +21,8 @@ internal static class EmbedEndpoints
         var texts = TextInputs.Texts(request.Inputs, "inputs", options);
         bool left = TextInputs.TruncatesLeft(request.TruncationDirection, "truncation_direction");
         bool array = request.Inputs.ValueKind == JsonValueKind.Array;
-        var inputs = texts.Select((t, i) => TextInputs.Encode(model.Tokenizer, t, null, request.Truncate ?? false, left,
-            model.Model.MaxTextTokens, Embedder.Field("inputs", i, array))).ToArray();
-        var vectors = await Embedder.EmbedAsync(model, options.Pooling, inputs, http.RequestAborted);
+        var inputs = texts.Select((t, i) => Embedder.Encode(model, t, request.Truncate ?? false, left, Embedder.Field("inputs", i, array))).ToArray();
+        var vectors = await Embedder.EmbedAsync(model, inputs, http.RequestAborted);
         if (request.Normalize ?? true)
             foreach (var v in vectors) EmbeddingMath.Normalize(v);
         return Results.Json(vectors, ServerJson.Options);
@@ -44,11 +43,11 @@ internal static class EmbedEndpoints
             "base64" => true,
             _ => throw ApiException.BadRequest($"Field 'encoding_format' must be \"float\" or \"base64\", got \"{request.EncodingFormat}\"."),
         };
-        int h = model.Model.Config.HiddenSize;
+        int h = model.Embedding.Dimension;
         if (request.Dimensions is { } d && (d < 1 || d > h))
             throw ApiException.BadRequest($"Field 'dimensions' must be in [1, {h}], got {d}.");
         var inputs = OpenAIInputs.Parse(request.Input, model, options);
-        var vectors = await Embedder.EmbedAsync(model, options.Pooling, inputs, http.RequestAborted);
+        var vectors = await Embedder.EmbedAsync(model, inputs, http.RequestAborted);
         var data = new OpenAIEmbedding[vectors.Length];
         for (int i = 0; i < vectors.Length; i++)
         {

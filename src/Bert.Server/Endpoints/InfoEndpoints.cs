@@ -30,8 +30,8 @@ internal static class InfoEndpoints
             ? Enumerable.Range(0, m.Model.NumLabels).ToDictionary(i => i.ToString(CultureInfo.InvariantCulture), i => LabelName(config, i))
             : null;
         string version = typeof(InfoEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
-        return Results.Json(new InfoResponse(o.EffectiveModelId, type, config.Architectures, caps.Names, config.HiddenSize,
-            o.Pooling.ToString().ToLowerInvariant(), m.Model.MaxTextTokens, labels, o.Batching, o.MaxBatchTokens, o.MaxBatchRequests,
+        return Results.Json(new InfoResponse(o.EffectiveModelId, type, config.Architectures, caps.Names, m.Embedding.Dimension,
+            m.Embedding.Pooling.ToString().ToLowerInvariant(), m.Embedding.MaxLength, labels, o.Batching, o.MaxBatchTokens, o.MaxBatchRequests,
             o.MaxClientBatchSize, o.MaxQueuedInputs, o.MaxInputCharacters, version), ServerJson.Options);
     }
 

@@ -11,7 +11,7 @@ internal static class OpenAIInputs
     /// <exception cref="ApiException">400 naming the element when the shape or an id is wrong; 413/422 as for texts.</exception>
     public static EncodedInput[] Parse(JsonElement input, ModelHost.Loaded model, BertServerOptions options)
     {
-        int max = model.Model.MaxTextTokens;
+        int max = model.Embedding.MaxLength;
         if (input.ValueKind == JsonValueKind.Array && input.GetArrayLength() > 0 && input[0].ValueKind is JsonValueKind.Number or JsonValueKind.Array)
         {
             bool nested = input[0].ValueKind == JsonValueKind.Array;
@@ -21,7 +21,7 @@ internal static class OpenAIInputs
         }
         var texts = TextInputs.Texts(input, "input", options);
         bool array = input.ValueKind == JsonValueKind.Array;
-        return [.. texts.Select((t, i) => TextInputs.Encode(model.Tokenizer, t, null, truncate: false, left: false, max, Embedder.Field("input", i, array)))];
+        return [.. texts.Select((t, i) => Embedder.Encode(model, t, truncate: false, left: false, Embedder.Field("input", i, array)))];
     }
 
     private static EncodedInput Tokens(JsonElement array, string field, ModelHost.Loaded model, int max)

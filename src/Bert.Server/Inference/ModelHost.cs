@@ -1,3 +1,4 @@
+using Bert.SentenceTransformers;
 using Bert.Tokenization;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ internal sealed class ModelHost(IOptions<BertServerOptions> options, ServerMetri
     private volatile bool _stopping;
 
     /// <summary>The loaded model, its tokenizer, its capabilities and its queue.</summary>
-    internal sealed record Loaded(BertModel Model, BertTokenizer Tokenizer, ModelCapabilities Capabilities, BatchQueue Queue);
+    internal sealed record Loaded(BertModel Model, BertTokenizer Tokenizer, ModelCapabilities Capabilities, BatchQueue Queue, EmbeddingSettings Embedding);
 
     public BertServerOptions Options => _options;
 
@@ -53,9 +54,11 @@ internal sealed class ModelHost(IOptions<BertServerOptions> options, ServerMetri
                 model.Dispose();
                 throw new InvalidOperationException("The model folder has no tokenizer (tokenizer.json or vocab.txt); the server needs one.");
             }
+            // The folder's sentence-transformers settings (pooling, prompt, lower-casing, max length); normalization is per request.
+            var embedding = model.GetEmbeddingSettings(new EmbeddingOptions { Pooling = _options.Pooling, Normalize = false });
             var queue = new BatchQueue(model, _options, metrics);
             metrics.ObserveQueue(() => queue.Depth);
-            _loaded = new Loaded(model, tokenizer, ModelCapabilities.Of(model), queue);
+            _loaded = new Loaded(model, tokenizer, ModelCapabilities.Of(model), queue, embedding);
             NotReadyReason = null;
             logger.LogInformation("Model {ModelId} loaded: hidden size {Hidden}, heads {Heads}.", _options.EffectiveModelId, model.Config.HiddenSize, model.Heads);
         }

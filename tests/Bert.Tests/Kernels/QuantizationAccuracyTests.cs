@@ -96,3 +96,31 @@ public class QuantizationAccuracyTests
         }
     }
 }
+
+/// <summary>The bfloat16 and int8 GEMMs are on the forward pass's hot path too: no allocation once warm.</summary>
+public class ReducedPrecisionAllocationTests
+{
+    [Fact]
+    public void ReducedPrecisionGemmsDoNotAllocateAfterWarmUp()
+    {
+        const int m = 70, k = 97, n = 130;
+        var x = KernelSweeps.Random(m * k, 1);
+        var f32 = LinearWeight.Create(KernelSweeps.Random(n * k, 2), KernelSweeps.Random(n, 3), n, k);
+        var bf16 = f32.ToBFloat16();
+        var int8 = f32.ToInt8();
+        var y = new float[m * n];
+
+        void RunAll()
+        {
+            Gemm.Linear(x, bf16, m, y, GemmActivation.Gelu);
+            Gemm.Linear(x, bf16, 5, y);
+            Gemm.Linear(x, int8, m, y, GemmActivation.GeluTanh);
+            Gemm.Linear(x, int8, 3, y);
+        }
+
+        RunAll(); // warm-up: JIT, worker threads and the per-thread row and quantization buffers
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) RunAll();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
