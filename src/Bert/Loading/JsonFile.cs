@@ -49,14 +49,25 @@ internal static class JsonFile
             throw new BertFormatException(path, null, $"the file cannot be read: {e.Message}", e);
         }
         if (!Utf8.IsValid(bytes)) throw new BertFormatException(path, null, "not valid UTF-8.");
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(bytes);
+            document = JsonDocument.Parse(bytes);
         }
         catch (JsonException e)
         {
             throw new BertFormatException(path, null, $"not valid JSON: {e.Message}", e);
         }
+        try
+        {
+            CheckStrings(document.RootElement, path, ""); // lone surrogate escapes, as for objects
+        }
+        catch
+        {
+            document.Dispose();
+            throw;
+        }
+        return document;
     }
 
     /// <summary>Parses UTF-8 <paramref name="utf8"/> (reported as <paramref name="path"/>); the root must be an object.</summary>

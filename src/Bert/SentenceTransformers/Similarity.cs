@@ -13,7 +13,8 @@ public static class Similarity
     /// <param name="b">Second vector, same length.</param>
     /// <param name="function">The function; default cosine.</param>
     /// <returns>The similarity; higher is more similar.</returns>
-    /// <exception cref="ArgumentException">The lengths differ or <paramref name="function"/> is not defined.</exception>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="function"/> is not defined.</exception>
     public static float Compute(ReadOnlySpan<float> a, ReadOnlySpan<float> b, SimilarityFunction function = SimilarityFunction.Cosine)
     {
         if (a.Length != b.Length) throw new ArgumentException($"The vectors have lengths {a.Length} and {b.Length}; they must be equal.", nameof(b));
@@ -23,7 +24,7 @@ public static class Similarity
             SimilarityFunction.Dot => TensorPrimitives.Dot(a, b),
             SimilarityFunction.Euclidean => -TensorPrimitives.Distance(a, b),
             SimilarityFunction.Manhattan => -ManhattanDistance(a, b),
-            _ => throw new ArgumentException($"Unknown similarity function {function}.", nameof(function)),
+            _ => throw new ArgumentOutOfRangeException(nameof(function), function, "Unknown similarity function."),
         };
     }
 
