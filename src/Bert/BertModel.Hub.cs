@@ -17,6 +17,7 @@ public sealed partial class BertModel
     /// <exception cref="ArgumentNullException"><paramref name="folderOrModelId"/> is null.</exception>
     /// <exception cref="HubException">Resolving the hub id failed (see <see cref="BertHub.DownloadAsync"/>).</exception>
     /// <exception cref="BertFormatException">The folder, config or weights are missing or malformed.</exception>
+    /// <exception cref="IOException">The hub cache cannot be written or is damaged (see <see cref="BertHub.DownloadAsync"/>).</exception>
     public static BertModel Load(string folderOrModelId, string? revision, HubOptions? hub = null, IProgress<HubProgress>? progress = null,
         BertLoadOptions? options = null)
     {
@@ -38,6 +39,7 @@ public sealed partial class BertModel
     /// <exception cref="ArgumentNullException"><paramref name="folderOrModelId"/> is null.</exception>
     /// <exception cref="HubException">Resolving the hub id failed.</exception>
     /// <exception cref="BertFormatException">The folder, config or weights are missing or malformed.</exception>
+    /// <exception cref="IOException">The hub cache cannot be written or is damaged (see <see cref="BertHub.DownloadAsync"/>).</exception>
     public static async Task<BertModel> LoadAsync(string folderOrModelId, string? revision = null, HubOptions? hub = null,
         IProgress<HubProgress>? progress = null, BertLoadOptions? options = null, CancellationToken cancellationToken = default)
     {

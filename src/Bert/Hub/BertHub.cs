@@ -43,7 +43,7 @@ public static class BertHub
     /// repository has no safetensors weights (the message says how to convert <c>pytorch_model.bin</c>).
     /// </exception>
     /// <exception cref="BertFormatException">A downloaded <c>model.safetensors.index.json</c> or <c>modules.json</c> is malformed.</exception>
-    /// <exception cref="IOException">The cache cannot be written.</exception>
+    /// <exception cref="IOException">The cache cannot be written, or is damaged so that a folder stands where a file belongs (the message names it).</exception>
     public static async Task<string> DownloadAsync(string repoId, string? revision = null, HubOptions? options = null,
         IProgress<HubProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -95,12 +95,12 @@ public static class BertHub
     {
         var files = new List<string>();
         string index = Path.Combine(snapshot, HubFiles.WeightsIndex);
-        if (!File.Exists(Path.Combine(snapshot, HubFiles.Weights)) && File.Exists(index))
+        if (!HubCache.IsReadableFile(Path.Combine(snapshot, HubFiles.Weights)) && HubCache.IsReadableFile(index))
             foreach (string shard in HubFiles.ShardsOf(index))
                 files.Add(siblings.Contains(shard) ? shard : throw new HubException(HubErrorKind.EntryNotFound,
                     $"'{repoId}' (revision {revision}): {HubFiles.WeightsIndex} names the shard '{shard}', which the repository does not have."));
         string modules = Path.Combine(snapshot, HubFiles.Modules);
-        if (File.Exists(modules)) files.AddRange(HubFiles.ModuleFiles(modules, siblings));
+        if (HubCache.IsReadableFile(modules)) files.AddRange(HubFiles.ModuleFiles(modules, siblings));
         return files;
     }
 
@@ -120,7 +120,7 @@ public static class BertHub
             {
                 int index = _index++;
                 string pointer = cache.PointerPath(listing.Commit, file);
-                if (File.Exists(pointer))
+                if (HubCache.IsReadableFile(pointer))   // a dangling or looping link is fetched again, as huggingface_hub does
                 {
                     long length = new FileInfo(pointer).Length;
                     progress?.Report(new HubProgress(file, length, length, index, count));

@@ -27,10 +27,46 @@ internal sealed class HubCache(string cacheDirectory, string repoId)
     public string? CachedCommit(string revision)
     {
         if (HubRepoId.IsCommitHash(revision)) return revision;
-        string path = RefPath(revision);
-        if (!File.Exists(path) || new FileInfo(path).Length > 1024) return null;
-        string commit = File.ReadAllText(path).Trim();
-        return HubRepoId.IsCommitHash(commit) ? commit : null;
+        string? commit = ReadRef(RefPath(revision));
+        return commit is not null && HubRepoId.IsCommitHash(commit) ? commit : null;
+    }
+
+    // The trimmed content of a ref file, or null when it is missing, not a readable regular file (a folder, a dangling
+    // or looping link) or longer than any commit hash could be.
+    private static string? ReadRef(string path)
+    {
+        if (!IsReadableFile(path) || new FileInfo(path).Length > 1024) return null;
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>True when <paramref name="path"/> is a regular file or a link that resolves to one (as Python's
+    /// <c>os.path.exists</c> follows links); false for a folder, a dangling link or a link loop.</summary>
+    public static bool IsReadableFile(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.LinkTarget is null) return info.Exists;
+            return info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    // A folder where the cache needs a file cannot be repaired without deleting what may be the user's: say so.
+    private static void ThrowIfFolder(string path)
+    {
+        if (Directory.Exists(path) && new DirectoryInfo(path).LinkTarget is null)
+            throw new IOException($"The cache entry '{path}' is a folder where a file belongs; the cache is damaged: delete that folder and retry.");
     }
 
     /// <summary>Records that <paramref name="revision"/> pointed to <paramref name="commit"/> (written atomically).</summary>
@@ -39,7 +75,8 @@ internal sealed class HubCache(string cacheDirectory, string repoId)
         if (revision == commit) return;
         string path = RefPath(revision);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (File.Exists(path) && File.ReadAllText(path).Trim() == commit) return;
+        ThrowIfFolder(path);
+        if (ReadRef(path) == commit) return;
         string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         File.WriteAllText(temp, commit);
         File.Move(temp, path, overwrite: true);
@@ -51,6 +88,7 @@ internal sealed class HubCache(string cacheDirectory, string repoId)
     {
         string pointer = PointerPath(commit, file), blob = BlobPath(etag);
         Directory.CreateDirectory(Path.GetDirectoryName(pointer)!);
+        ThrowIfFolder(pointer);
         if (File.Exists(pointer) || new FileInfo(pointer).LinkTarget is not null) File.Delete(pointer);
         try
         {
@@ -68,10 +106,10 @@ internal sealed class HubCache(string cacheDirectory, string repoId)
     public bool IsCompleteSnapshot(string commit)
     {
         string folder = SnapshotFolder(commit);
-        if (!File.Exists(Path.Combine(folder, "config.json"))) return false;
-        if (File.Exists(Path.Combine(folder, HubFiles.Weights))) return true;
+        if (!IsReadableFile(Path.Combine(folder, "config.json"))) return false;
+        if (IsReadableFile(Path.Combine(folder, HubFiles.Weights))) return true;
         string index = Path.Combine(folder, HubFiles.WeightsIndex);
-        return File.Exists(index) && HubFiles.ShardsOf(index).All(s => File.Exists(Path.Combine(folder, s)));
+        return IsReadableFile(index) && HubFiles.ShardsOf(index).All(s => IsReadableFile(Path.Combine(folder, s)));
     }
 
     /// <summary>Takes huggingface_hub's per-blob lock file so two processes never write one blob at once.</summary>

@@ -44,18 +44,38 @@ internal sealed class HubHttp(HubOptions options)
         {
             using var doc = JsonDocument.Parse(body);
             var root = doc.RootElement;
-            string? sha = root.TryGetProperty("sha", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            if (root.ValueKind != JsonValueKind.Object) throw Protocol(url, "the listing is not a JSON object");
+            string? sha = root.TryGetProperty("sha", out var s) ? StringOrNull(s) : null;
             if (sha is null || !HubRepoId.IsCommitHash(sha)) throw Protocol(url, "the listing has no 40-hex 'sha'");
             var siblings = new HashSet<string>(StringComparer.Ordinal);
             if (root.TryGetProperty("siblings", out var list) && list.ValueKind == JsonValueKind.Array)
                 foreach (var entry in list.EnumerateArray())
-                    if (entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("rfilename", out var f) && f.GetString() is { Length: > 0 } name)
+                    if (entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("rfilename", out var f) && StringOrNull(f) is { Length: > 0 } name)
                         siblings.Add(name);
             return new HubListing(sha, siblings);
         }
         catch (JsonException e)
         {
             throw Protocol(url, "the listing is not valid JSON: " + e.Message);
+        }
+        catch (InvalidOperationException e) // a property name System.Text.Json cannot decode (lone surrogate escape)
+        {
+            throw Protocol(url, "the listing has a string that is not valid UTF-8/UTF-16: " + e.Message);
+        }
+    }
+
+    // A JSON string's value, or null when the element is not a string or cannot be decoded (lone surrogate escape,
+    // invalid UTF-8), which System.Text.Json reports as InvalidOperationException.
+    private static string? StringOrNull(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.String) return null;
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 

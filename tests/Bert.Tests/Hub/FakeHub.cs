@@ -53,6 +53,9 @@ internal sealed class FakeHub : IDisposable
     /// <summary>These files are served with one byte flipped by the CDN (the metadata stays right).</summary>
     public HashSet<string> Corrupt { get; } = [];
 
+    /// <summary>When set, rewrites the listing's JSON body before it is sent (malformed answers for the hub fuzz).</summary>
+    public Func<byte[], byte[]>? MutateListing { get; set; }
+
     /// <summary>Every request: "METHOD path [Range] [auth]".</summary>
     public ConcurrentQueue<string> Log { get; } = new();
 
@@ -139,6 +142,7 @@ internal sealed class FakeHub : IDisposable
         {
             id = RepoId, sha = Commit, siblings = _files.Keys.Order(StringComparer.Ordinal).Select(f => new { rfilename = f }),
         });
+        if (MutateListing is { } mutate) body = mutate(body);
         await Send(stream, request, 200, new() { ["Content-Type"] = "application/json" }, body);
     }
 
