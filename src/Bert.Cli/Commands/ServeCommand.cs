@@ -12,7 +12,7 @@ internal static class ServeCommand
         var revision = CommonOptions.Revision();
         var host = new Option<string>("--host") { Description = "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port", "-p") { Description = "Port (default 8080).", DefaultValueFactory = _ => 8080 };
-        var pooling = new Option<BertPooling>("--pooling") { Description = "Embedding pooling when the folder does not say: Mean (default), Cls or Pooler.", DefaultValueFactory = _ => BertPooling.Mean };
+        var pooling = new Option<BertPooling?>("--pooling") { Description = "Override the embedding pooling (Mean, Cls, Max, ...); default: the folder's sentence-transformers Pooling module, else mean." };
         var maxBatchTokens = new Option<int>("--max-batch-tokens") { Description = "Token budget of one batched forward pass (default 16384).", DefaultValueFactory = _ => 16384 };
         var noBatching = new Option<bool>("--no-batching") { Description = "Run each request alone instead of batching concurrent ones." };
         var noPlayground = new Option<bool>("--no-playground") { Description = "Do not serve the browser playground at /." };
