@@ -35,9 +35,11 @@ public static class EntityMetrics
     /// <param name="mode">Default (conlleval) or Strict (IOB2).</param>
     /// <exception cref="ArgumentNullException"><paramref name="tags"/> or a tag is null.</exception>
     /// <exception cref="ArgumentException">A tag is empty, or (Strict) does not start with B, I or O.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined value.</exception>
     public static IReadOnlyList<Entity> Extract(IReadOnlyList<string> tags, EntityMode mode = EntityMode.Default)
     {
         ArgumentNullException.ThrowIfNull(tags);
+        CheckMode(mode);
         return mode == EntityMode.Strict ? EntityChunks.Strict(tags, 0) : EntityChunks.Default(tags, 0);
     }
 
@@ -50,8 +52,10 @@ public static class EntityMetrics
     /// <param name="mode">Default (conlleval, seqeval's default) or Strict (IOB2).</param>
     /// <exception cref="ArgumentNullException">A list or tag is null.</exception>
     /// <exception cref="ArgumentException">No sentence, shapes differ, or a tag is invalid for the mode.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined value.</exception>
     public static EntityReport Compute(IReadOnlyList<IReadOnlyList<string>> expected, IReadOnlyList<IReadOnlyList<string>> predicted, EntityMode mode = EntityMode.Default)
     {
+        CheckMode(mode);
         int tokens = CheckShapes(expected, predicted);
         var gold = AllEntities(expected, mode);
         var guess = AllEntities(predicted, mode);
@@ -71,6 +75,11 @@ public static class EntityMetrics
                 if (expected[s][i] == predicted[s][i]) correct++;
         return new EntityReport(rows, MetricAverages.Micro(tp, predictedCount, actual), MetricAverages.Macro(rows), MetricAverages.Weighted(rows),
             tokens == 0 ? 0 : (double)correct / tokens);
+    }
+
+    private static void CheckMode(EntityMode mode)
+    {
+        if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, "Not an EntityMode value.");
     }
 
     private static List<Entity> AllEntities(IReadOnlyList<IReadOnlyList<string>> sentences, EntityMode mode)

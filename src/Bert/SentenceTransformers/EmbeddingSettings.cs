@@ -132,6 +132,8 @@ public sealed class EmbeddingSettings
                 throw new InvalidOperationException($"Pooler pooling needs pooler.dense weights, which this checkpoint lacks (architectures: {string.Join(", ", model.Config.Architectures)}).");
             return;
         }
+        if ((pooling & ~(SentenceModes | BertPooling.Pooler)) != 0)
+            throw new ArgumentOutOfRangeException("options", pooling, "Pooling has bits that name no BertPooling mode.");
         if (pooling == BertPooling.None || (pooling & ~SentenceModes) != 0)
             throw new ArgumentException($"Pooling {pooling} is not valid: choose one or more of Cls, Mean, Max, MeanSqrtLen, WeightedMean, LastToken, or Pooler alone.", "options");
     }

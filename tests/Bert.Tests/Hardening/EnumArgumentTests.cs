@@ -35,9 +35,10 @@ public sealed class EnumArgumentTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => _model.Classify("hi", new TextClassificationOptions { Truncation = (TruncationStrategy)42 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => _model.Classify("hi", new TextClassificationOptions { FunctionToApply = (ClassificationFunction)42 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => _model.Rerank("q", ["d"], new RerankOptions { Activation = (ClassificationFunction)42 }));
-        // Left: (BertPooling)64 / 99 (undefined flag bits) are accepted by Encode today; see the fuzz2 report.
+        Assert.Throws<ArgumentOutOfRangeException>(() => _model.Encode("hi", (BertPooling)(1 << 10)));   // a bit naming no mode
+        Assert.ThrowsAny<ArgumentException>(() => _model.Encode("hi", (BertPooling)99));             // Pooler combined with others
         Assert.Throws<ArgumentOutOfRangeException>(() => Similarity.Compute([1f], [1f], (SimilarityFunction)42));
-        // Left: EntityMetrics.Extract accepts (EntityMode)42 today; see the fuzz2 report.
+        Assert.Throws<ArgumentOutOfRangeException>(() => EntityMetrics.Extract(["O"], (EntityMode)42));
         Assert.Throws<ArgumentOutOfRangeException>(() => BertModel.Load(_temp.Folder("seq"), new BertLoadOptions { WeightType = (BertWeightType)42 }));
     }
 
