@@ -15,60 +15,11 @@ internal static class JsonFile
 
     /// <summary>Reads and parses a JSON object file with reader options (size-capped, strings checked).</summary>
     /// <exception cref="BertFormatException">Missing, unreadable, too large, or not a valid JSON object.</exception>
-    public static JsonDocument ReadObject(string path, JsonDocumentOptions options)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new BertFormatException(path, null, "the file does not exist.");
-        if (info.Length > MaxBytes) throw new BertFormatException(path, null, $"the file has {info.Length} bytes, more than the {MaxBytes}-byte limit for JSON.");
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BertFormatException(path, null, $"the file cannot be read: {e.Message}", e);
-        }
-        return Parse(bytes, path, options);
-    }
+    public static JsonDocument ReadObject(string path, JsonDocumentOptions options) => Parse(ReadBytes(path), path, options, requireObject: true);
 
     /// <summary>Parses <paramref name="path"/> whatever its root kind (e.g. the array of <c>modules.json</c>).</summary>
-    /// <exception cref="BertFormatException">Missing, too large, unreadable or invalid JSON.</exception>
-    public static JsonDocument ReadAny(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new BertFormatException(path, null, "the file does not exist.");
-        if (info.Length > MaxBytes) throw new BertFormatException(path, null, $"the file has {info.Length} bytes, more than the {MaxBytes}-byte limit for JSON.");
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new BertFormatException(path, null, $"the file cannot be read: {e.Message}", e);
-        }
-        if (!Utf8.IsValid(bytes)) throw new BertFormatException(path, null, "not valid UTF-8.");
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes);
-        }
-        catch (JsonException e)
-        {
-            throw new BertFormatException(path, null, $"not valid JSON: {e.Message}", e);
-        }
-        try
-        {
-            CheckStrings(document.RootElement, path, ""); // lone surrogate escapes, as for objects
-        }
-        catch
-        {
-            document.Dispose();
-            throw;
-        }
-        return document;
-    }
+    /// <exception cref="BertFormatException">Missing, too large, unreadable, invalid JSON or a lone surrogate.</exception>
+    public static JsonDocument ReadAny(string path) => Parse(ReadBytes(path), path, default, requireObject: false);
 
     /// <summary>Parses UTF-8 <paramref name="utf8"/> (reported as <paramref name="path"/>); the root must be an object.</summary>
     /// <exception cref="BertFormatException">Invalid JSON or not an object.</exception>
@@ -76,7 +27,25 @@ internal static class JsonFile
 
     /// <summary>Parses a JSON object (with reader options, e.g. trailing commas) and checks every string decodes.</summary>
     /// <exception cref="BertFormatException">Invalid UTF-8 or JSON, a root that is not an object, or a lone surrogate.</exception>
-    public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, string path, JsonDocumentOptions options)
+    public static JsonDocument Parse(ReadOnlyMemory<byte> utf8, string path, JsonDocumentOptions options) =>
+        Parse(utf8, path, options, requireObject: true);
+
+    private static byte[] ReadBytes(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new BertFormatException(path, null, "the file does not exist.");
+        if (info.Length > MaxBytes) throw new BertFormatException(path, null, $"the file has {info.Length} bytes, more than the {MaxBytes}-byte limit for JSON.");
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BertFormatException(path, null, $"the file cannot be read: {e.Message}", e);
+        }
+    }
+
+    private static JsonDocument Parse(ReadOnlyMemory<byte> utf8, string path, JsonDocumentOptions options, bool requireObject)
     {
         // JsonDocument checks UTF-8 inside strings only when they are decoded: check it all up front.
         if (!Utf8.IsValid(utf8.Span)) throw new BertFormatException(path, null, "not valid UTF-8.");
@@ -89,14 +58,11 @@ internal static class JsonFile
         {
             throw new BertFormatException(path, null, $"not valid JSON: {e.Message}", e);
         }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            var kind = document.RootElement.ValueKind;
-            document.Dispose();
-            throw new BertFormatException(path, null, $"the root is a JSON {kind}, not an object.");
-        }
         try
         {
+            var kind = document.RootElement.ValueKind;
+            if (requireObject && kind != JsonValueKind.Object)
+                throw new BertFormatException(path, null, $"the root is a JSON {kind}, not an object.");
             CheckStrings(document.RootElement, path, "");
         }
         catch
