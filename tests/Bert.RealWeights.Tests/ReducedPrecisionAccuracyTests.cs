@@ -1,4 +1,5 @@
 using Xunit.Abstractions;
+using static Bert.RealWeights.Tests.IndependentPooling;
 
 namespace Bert.RealWeights.Tests;
 
@@ -53,24 +54,6 @@ public sealed class ReducedPrecisionAccuracyTests(RealModels models, ITestOutput
         Assert.Equal(0.6660, cos[0], 0.01);
         Assert.Equal(0.1046, cos[1], 0.01);
         Assert.Equal(0.1411, cos[2], 0.01);
-    }
-
-    private static float[] Hidden(BertModel model, string text)
-    {
-        var encoding = model.Tokenizer!.Encode(text);
-        var hidden = new float[encoding.Count * model.Config.HiddenSize];
-        model.Forward(new BertInput(encoding), new BertOutputs { LastHiddenState = hidden });
-        return hidden;
-    }
-
-    // Mean over all tokens ([CLS] and [SEP] included): sentence-transformers' mean pooling of an unpadded sequence.
-    private static float[] Mean(float[] hidden, int h)
-    {
-        int n = hidden.Length / h;
-        var v = new double[h];
-        for (int t = 0; t < n; t++)
-            for (int c = 0; c < h; c++) v[c] += hidden[t * h + c];
-        return v.Select(x => (float)(x / n)).ToArray();
     }
 
     private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

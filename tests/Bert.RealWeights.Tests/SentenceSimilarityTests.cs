@@ -1,4 +1,5 @@
 using Xunit.Abstractions;
+using static Bert.RealWeights.Tests.IndependentPooling;
 
 namespace Bert.RealWeights.Tests;
 
@@ -72,23 +73,6 @@ public sealed class SentenceSimilarityTests(RealModels models, ITestOutputHelper
             var independent = Normalize(which == "MiniLM" ? Mean(hidden, h) : hidden.AsSpan(0, h).ToArray());
             for (int c = 0; c < h; c++) Assert.True(Math.Abs(e[i][c] - independent[c]) <= 1e-5, $"sentence {i} component {c}");
         }
-    }
-
-    private static float[] Hidden(BertModel model, string text)
-    {
-        var encoding = model.Tokenizer!.Encode(text);
-        var hidden = new float[encoding.Count * model.Config.HiddenSize];
-        model.Forward(new BertInput(encoding), new BertOutputs { LastHiddenState = hidden });
-        return hidden;
-    }
-
-    private static float[] Mean(float[] hidden, int h)
-    {
-        int n = hidden.Length / h;
-        var v = new double[h];
-        for (int t = 0; t < n; t++)
-            for (int c = 0; c < h; c++) v[c] += hidden[t * h + c];
-        return v.Select(x => (float)(x / n)).ToArray();
     }
 
     private static float[] Normalize(float[] v)
