@@ -6,7 +6,7 @@ namespace Bert.Benchmarks.Embeddings;
 /// Where the batching API's time goes, rebuilt from the public API in the same steps as <c>Encode(list)</c>: count
 /// tokens (tokenizer pass 1), sort by length, tokenize into packed buffers (pass 2), packed forward passes of at most
 /// the token budget, pooling. The forward is also timed per sequence alone and with other budgets, so a per-token cost
-/// that grows with the batch shows up. Medians of 3 runs of each step, in one run.
+/// that grows with the batch shows up (the budgets take turns). Medians of 3 runs of each step, in one run.
 /// </summary>
 internal static class EmbedProfile
 {
@@ -29,7 +29,7 @@ internal static class EmbedProfile
         double encode = Time(() => Pack(tokenizer, prepared, lengths, order, ids));
         var cu = Pack(tokenizer, prepared, lengths, order, ids);
         double pool = Time(() => { for (int k = 0; k < order.Length; k++) settings.Pool(hidden.AsSpan(cu[k] * h, (cu[k + 1] - cu[k]) * h), cu[k + 1] - cu[k]); });
-        var forward = new[] { 0, 512, budget, 8192 }.Select(b => (Budget: b, Ms: Time(() => Forward(model, ids, cu, b, hidden)))).ToArray();
+        var forward = TimeInterleaved([0, 256, 512, 1024, budget, 8192], b => Forward(model, ids, cu, b, hidden));
 
         Console.WriteLine();
         Console.WriteLine($"where Encode(list)'s time goes ({corpus.Length} sentences, {tokens} tokens; medians of {Repeats}):");
@@ -67,6 +67,22 @@ internal static class EmbedProfile
             model.Forward(input, new BertOutputs { LastHiddenState = hidden.AsSpan(offset * h, batchCu[^1] * h) });
             first = last;
         }
+    }
+
+    /// <summary>Median ms of <paramref name="action"/> per distinct budget, the budgets taking turns in each repeat.</summary>
+    private static (int Budget, double Ms)[] TimeInterleaved(int[] budgets, Action<int> action)
+    {
+        budgets = budgets.Distinct().Order().ToArray();
+        var ms = budgets.Select(_ => new List<double>()).ToArray();
+        foreach (int b in budgets) action(b);
+        for (int i = 0; i < Repeats; i++)
+            for (int k = 0; k < budgets.Length; k++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                action(budgets[k]);
+                ms[k].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        return budgets.Select((b, k) => (b, EmbedBench.Median(ms[k]))).ToArray();
     }
 
     private static double Time(Action action)
