@@ -37,8 +37,11 @@ public sealed partial class BertTokenizer
     {
     }
 
-    /// <summary>Test hook: <paramref name="exactPathOnly"/> sends ASCII chunks through the exact (normalising) path too.</summary>
-    internal BertTokenizer(Vocabulary vocabulary, BertTokenizerOptions? options, bool exactPathOnly)
+    /// <summary>
+    /// Test hooks: <paramref name="exactPathOnly"/> sends every chunk through the exact (normalising) path (the oracle
+    /// of the fast paths); <paramref name="vectorize"/> = false classifies fast runs with the table only, no SIMD.
+    /// </summary>
+    internal BertTokenizer(Vocabulary vocabulary, BertTokenizerOptions? options, bool exactPathOnly, bool vectorize = true)
     {
         ArgumentNullException.ThrowIfNull(vocabulary);
         options ??= new BertTokenizerOptions();
@@ -63,7 +66,7 @@ public sealed partial class BertTokenizer
         foreach (var token in options.AddedTokens) never.Add((token, RequireId(token, "added_tokens")));
         _addedIds = options.AddedTokens.Select(t => vocabulary.GetId(t)).Where(id => !_specialIds.Contains(id)).ToHashSet();
         _core = new TokenizerCore(vocabulary, UnkTokenId, new SpecialTokenMatcher(never), options.LowerCase,
-            options.StripsAccents, options.TokenizeChineseChars, options.CleanText, options.MaxInputCharsPerWord, exactPathOnly);
+            options.StripsAccents, options.TokenizeChineseChars, options.CleanText, options.MaxInputCharsPerWord, exactPathOnly, vectorize);
     }
 
     /// <summary>The vocabulary (token ↔ id).</summary>

@@ -57,6 +57,12 @@ internal static class SimpleNormalizer
         return true;
     }
 
+    /// <summary>Whether <paramref name="c"/> alone is simple (its own NFC, not a combining mark, in the table's ranges).</summary>
+    public static bool IsSimpleChar(char c) => c < Limit && s_simple[c];
+
+    /// <summary>HF's <c>_run_strip_accents</c> of one simple char: its NFD without category Mn.</summary>
+    public static string StripAccents(char c) => c < Limit && s_stripped[c] is { } replacement ? replacement : c.ToString();
+
     /// <summary>HF's <c>_run_strip_accents</c> on simple text: each char replaced by its NFD without Mn.</summary>
     public static void StripAccents(MappedText src, MappedText dst)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Bert.Tokenization;
@@ -6,10 +7,12 @@ namespace Bert.Tokenization;
 /// The whole text-to-ids pipeline of HF's slow BertTokenizer (<c>PreTrainedTokenizer.tokenize</c> +
 /// <c>BasicTokenizer</c> + <c>WordpieceTokenizer</c>), streaming tokens with original offsets into a sink.
 /// <para>
-/// The text is cut into chunks at whitespace and around CJK ideographs. A chunk of pure ASCII takes the fast path
-/// (table lookups, on-the-fly lower-casing; NFC and accent stripping are identities on ASCII). Any chunk with a
-/// non-ASCII char takes the exact path: <see cref="TextNormalizer"/> on the whole chunk, then punctuation splitting.
-/// Whole chunks, because NFC may join an ASCII char to what follows ("e\u0301" → "é", "&lt;\u0338" → "≮").
+/// Three paths, each exact. Runs of fast chars (ASCII, precomposed Latin/Greek/Cyrillic, general punctuation:
+/// <see cref="FastCharTable"/>) take the fast path (TokenizerCore.Fast.cs: SIMD classification, packed lookups).
+/// Otherwise the text is cut into chunks at whitespace and around CJK ideographs: a chunk of pure ASCII (e.g. with a
+/// control char) takes the ASCII path (table lookups, on-the-fly lower-casing), any other chunk the exact path:
+/// <see cref="TextNormalizer"/> on the whole chunk, then punctuation splitting. Whole chunks, because NFC may join an
+/// ASCII char to what follows ("e\u0301" → "é", "&lt;\u0338" → "≮"). The exact path is the oracle of the other two in tests.
 /// </para>
 /// </summary>
 internal sealed partial class TokenizerCore
@@ -21,12 +24,16 @@ internal sealed partial class TokenizerCore
     private readonly int[] _asciiPunctuationIds = new int[128];
     private readonly bool _lowerCase, _stripAccents, _chinese, _cleanText;
     private readonly int _unkId;
-    private readonly bool _exactPathOnly;
+    private readonly bool _exactPathOnly, _vectorize;
+    private readonly FastCharTable _fastChars;
+    private readonly int[] _fastPunctuationIds = new int[FastCharTable.Limit];   // by original char
+    private readonly AsciiKeyTable _asciiInitial, _asciiContinuation;
 
     public TokenizerCore(Vocabulary vocabulary, int unkId, SpecialTokenMatcher special, bool lowerCase, bool stripAccents,
-        bool tokenizeChineseChars, bool cleanText, int maxInputCharsPerWord, bool exactPathOnly = false)
+        bool tokenizeChineseChars, bool cleanText, int maxInputCharsPerWord, bool exactPathOnly = false, bool vectorize = true)
     {
         _exactPathOnly = exactPathOnly;
+        _vectorize = vectorize && Vector256.IsHardwareAccelerated;
         _wordPiece = new WordPiece(vocabulary, unkId, maxInputCharsPerWord);
         _special = special;
         _unkId = unkId;
@@ -40,6 +47,11 @@ internal sealed partial class TokenizerCore
             _asciiFold[c] = lowerCase && c >= 'A' && c <= 'Z' ? (char)(c + 32) : (char)c;
             _asciiPunctuationIds[c] = _ascii[c] == CharKind.Punctuation ? _wordPiece.SingleCharId((char)c) : unkId;
         }
+        _fastChars = FastCharTable.For(lowerCase, stripAccents, cleanText, tokenizeChineseChars);
+        for (int c = 0; c < FastCharTable.Limit; c++)
+            _fastPunctuationIds[c] = _fastChars.Kind((char)c) == FastKind.Punctuation ? _wordPiece.SingleCharId(_fastChars.Mapped((char)c)) : unkId;
+        _asciiInitial = vocabulary.AsciiInitial;
+        _asciiContinuation = vocabulary.AsciiContinuation;
     }
 
     /// <summary>Tokenises <paramref name="text"/>; offsets are indices into it. Returns false if the sink stopped early.</summary>
@@ -73,6 +85,16 @@ internal sealed partial class TokenizerCore
         while (i < text.Length)
         {
             char c = text[i];
+            if (!_exactPathOnly && _fastChars.Kind(c) != FastKind.None)
+            {
+                int next = FastRun(text, i, scratch, ref sink, out bool stopped);
+                if (stopped) return false;
+                if (next > i)
+                {
+                    i = next;
+                    continue;
+                }
+            }
             if (c < 128 && !_exactPathOnly)
             {
                 if (_ascii[c] == CharKind.Space) { i++; continue; }

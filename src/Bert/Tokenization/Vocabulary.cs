@@ -48,6 +48,8 @@ public sealed class Vocabulary
             if (token.StartsWith(continuingSubwordPrefix, StringComparison.Ordinal))
                 continuations.Add((token[continuingSubwordPrefix.Length..], id));
         _continuations = new SpanTable(continuations);
+        AsciiInitial = new AsciiKeyTable(list);
+        AsciiContinuation = new AsciiKeyTable(continuations);
         TokenCount = list.Count;
         Source = source;
     }
@@ -92,6 +94,12 @@ public sealed class Vocabulary
 
     /// <summary>Table of word-internal pieces keyed without the prefix ("##ing" is found as "ing").</summary>
     internal SpanTable Continuation => _continuations;
+
+    /// <summary>The short ASCII keys of <see cref="Initial"/>, packed (the tokenizer's fast path).</summary>
+    internal AsciiKeyTable AsciiInitial { get; }
+
+    /// <summary>The short ASCII keys of <see cref="Continuation"/>, packed.</summary>
+    internal AsciiKeyTable AsciiContinuation { get; }
 
     /// <summary>
     /// Reads a BERT vocab.txt: one token per line, id = line number from 0, UTF-8. As HF's <c>load_vocab</c>, only

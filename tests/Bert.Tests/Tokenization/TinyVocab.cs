@@ -10,8 +10,8 @@ internal static class TinyVocab
     public const int Pad = 0, Unk = 1, Cls = 2, Sep = 3, Mask = 4;
 
     /// <summary>A tokenizer over [PAD] [UNK] [CLS] [SEP] [MASK] followed by <paramref name="tokens"/> (ids 5, 6, ...).</summary>
-    public static BertTokenizer Create(string[] tokens, BertTokenizerOptions? options = null, bool exactPathOnly = false) =>
-        new(Vocab(tokens), options, exactPathOnly);
+    public static BertTokenizer Create(string[] tokens, BertTokenizerOptions? options = null, bool exactPathOnly = false, bool vectorize = true) =>
+        new(Vocab(tokens), options, exactPathOnly, vectorize);
 
     public static Vocabulary Vocab(string[] tokens) =>
         new(Specials.Concat(tokens).Select((t, i) => new KeyValuePair<string, int>(t, i)));
