@@ -37,10 +37,11 @@ internal static unsafe class ProfileBench
         var rng = new Random(1);
         float[] R(int n) { var a = GC.AllocateUninitializedArray<float>(n); for (int i = 0; i < n; i++) a[i] = (float)(rng.NextDouble() - 0.5) * 0.1f; return a; }
         var x = R(t * H);
-        var qkvW = LinearWeight.Create(R(3 * H * H), R(3 * H), 3 * H, H);
-        var outW = LinearWeight.Create(R(H * H), R(H), H, H);
-        var upW = LinearWeight.Create(R(I * H), R(I), I, H);
-        var downW = LinearWeight.Create(R(H * I), R(H), H, I);
+        // Packed at load, as the encoder keeps them on AVX-512.
+        var qkvW = LinearWeight.PackFloat32(LinearWeight.Create(R(3 * H * H), R(3 * H), 3 * H, H));
+        var outW = LinearWeight.PackFloat32(LinearWeight.Create(R(H * H), R(H), H, H));
+        var upW = LinearWeight.PackFloat32(LinearWeight.Create(R(I * H), R(I), I, H));
+        var downW = LinearWeight.PackFloat32(LinearWeight.Create(R(H * I), R(H), H, I));
         var qkv = new float[t * 3 * H];
         var context = new float[t * H];
         var inter = new float[t * I];

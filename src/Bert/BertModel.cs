@@ -81,7 +81,7 @@ public sealed partial class BertModel : IDisposable
             CheckPoolingDimension(sentenceTransformer, checkpoint.Config);
             var tokenizer = TryLoadTokenizer(transformer);
             CheckTokenizerFits(tokenizer, checkpoint.Config);
-            var weights = ReducedPrecisionWeights.Wrap(checkpoint.Weights, options.WeightType);
+            var weights = EncoderWeights.Wrap(checkpoint.Weights, options.WeightType);
             return new BertModel(new BertNetwork(checkpoint.Config, weights), checkpoint)
             {
                 Tokenizer = tokenizer, _sentenceTransformer = sentenceTransformer,
@@ -123,7 +123,7 @@ public sealed partial class BertModel : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (!Enum.IsDefined(options.WeightType))
             throw new ArgumentOutOfRangeException(nameof(options), options.WeightType, "WeightType must be Float32, BFloat16 or Int8.");
-        return new BertModel(new BertNetwork(config, ReducedPrecisionWeights.Wrap(weights, options.WeightType)), null) { Tokenizer = tokenizer };
+        return new BertModel(new BertNetwork(config, EncoderWeights.Wrap(weights, options.WeightType)), null) { Tokenizer = tokenizer };
     }
 
     /// <summary>The architecture (config.json).</summary>

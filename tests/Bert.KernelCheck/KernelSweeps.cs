@@ -17,7 +17,7 @@ public static class KernelSweeps
     /// <summary>The sweeps by name.</summary>
     public static readonly (string Name, Action<List<string>> Run)[] All =
     [
-        ("gemm", Gemm), ("gemm-activation", GemmActivations), ("gelu", Gelu), ("gelu-tanh", GeluTanh), ("relu", Relu), ("tanh", Tanh),
+        ("gemm", Gemm), ("gemm-prepacked-layout", PrepackedLayout), ("gemm-activation", GemmActivations), ("gelu", Gelu), ("gelu-tanh", GeluTanh), ("relu", Relu), ("tanh", Tanh),
         ("softmax", Softmax), ("layernorm", LayerNorm), ("embedding", Embedding), ("embedding-layernorm", EmbeddingLayerNorm), ("attention", Attention), ("attention-packed", PackedAttention),
         ("pooling", PoolingSweep.Run),
         .. QuantizedSweeps.All,
@@ -42,21 +42,27 @@ public static class KernelSweeps
         foreach (int m in ms)
             foreach (int k in ks)
                 foreach (int n in ns)
-                    CheckLinear(failures, m, k, n, bias: (seed & 1) == 0, seed++);
-        CheckLinear(failures, 128, 768, 96, bias: true, seed++);  // BERT depth: 6 KC blocks
-        CheckLinear(failures, 500, 20, 50, bias: true, seed++);   // more rows than one MC block
-        CheckLinear(failures, 8, 768, 768, bias: true, seed++);   // the memory-bound shape, many tasks
-        CheckLinear(failures, 66, 300, 100, bias: true, seed++);  // just above the streaming path, k across KC blocks
+                    foreach (bool packed in (bool[])[false, true])
+                        CheckLinear(failures, m, k, n, bias: (seed & 1) == 0, seed++, packed);
+        foreach (bool packed in (bool[])[false, true])
+        {
+            CheckLinear(failures, 128, 768, 96, bias: true, seed++, packed);  // BERT depth: 6 KC blocks
+            CheckLinear(failures, 500, 20, 50, bias: true, seed++, packed);   // more rows than one MC block
+            CheckLinear(failures, 8, 768, 768, bias: true, seed++, packed);   // the memory-bound shape, many tasks
+            CheckLinear(failures, 66, 300, 100, bias: true, seed++, packed);  // just above the streaming path, k across KC blocks
+        }
     }
 
-    private static void CheckLinear(List<string> failures, int m, int k, int n, bool bias, int seed)
+    // packed: the weight as the loader keeps the encoder's (LinearWeight.PackFloat32), else the [out, in] view.
+    private static void CheckLinear(List<string> failures, int m, int k, int n, bool bias, int seed, bool packed = false)
     {
         var x = Random(m * k, seed);
         var w = Random(n * k, seed + 1000);
         var b = bias ? Random(n, seed + 2000) : [];
         var y = new float[m * n];
         var expected = new float[m * n];
-        Kernels.Gemm.Linear(x, LinearWeight.Create(w, b, n, k), m, y);
+        var weight = LinearWeight.Create(w, b, n, k);
+        Kernels.Gemm.Linear(x, packed ? LinearWeight.PackFloat32(weight) : weight, m, y);
         NaiveKernels.Linear(x, w, b, m, k, n, expected);
         for (int i = 0; i < m; i++)
             for (int j = 0; j < n; j++)
@@ -66,7 +72,36 @@ public static class KernelSweeps
                 for (int p = 0; p < k; p++) magnitude += Math.Abs((double)x[i * k + p] * w[j * k + p]);
                 double tol = (k + 2) * U * magnitude + 1e-30;
                 double err = Math.Abs(y[i * n + j] - expected[i * n + j]);
-                if (!(err <= tol)) { failures.Add($"Linear m={m} k={k} n={n} [{i},{j}]: {y[i * n + j]} vs {expected[i * n + j]} (tol {tol:g3})"); return; }
+                if (!(err <= tol)) { failures.Add($"Linear{(packed ? " packed" : "")} m={m} k={k} n={n} [{i},{j}]: {y[i * n + j]} vs {expected[i * n + j]} (tol {tol:g3})"); return; }
+            }
+    }
+
+    /// <summary>
+    /// PackFloat32 of stacked parts whose sizes start panels and 16-channel groups anywhere (the transposed and the
+    /// element-wise packers meet) unpacks to exactly the stacked rows; and on AVX-512 the packed GEMM equals the
+    /// per-call-packing GEMM bit for bit (same FMAs in the same order), at m above the streaming path.
+    /// </summary>
+    public static void PrepackedLayout(List<string> failures)
+    {
+        int[][] partSizes = [[1], [16], [48], [5, 48, 37, 16, 100], [1024 / 16, 1024 / 16 + 7, 33], [47, 49]];
+        int seed = 500;
+        foreach (int k in (int[])[1, 15, 16, 17, 33, 260])
+            foreach (var sizes in partSizes)
+            {
+                var parts = sizes.Select(n => LinearWeight.Create(Random(n * k, seed++), Random(n, seed++), n, k)).ToArray();
+                var stacked = LinearWeight.Concatenate(parts);
+                var packed = LinearWeight.PackFloat32(parts);
+                if (!packed.ToFloat32Array().AsSpan().SequenceEqual(stacked.ToFloat32Array()) || !packed.Bias.Span.SequenceEqual(stacked.Bias.Span))
+                { failures.Add($"PackFloat32 k={k} parts=[{string.Join(",", sizes)}]: unpacked weight or bias differs from the stacked rows"); return; }
+                if (!GemmPrepacked.IsAccelerated) continue;
+                int m = 70, n = stacked.OutFeatures;
+                var x = Random(m * k, seed++);
+                var yPacked = new float[m * n];
+                var yView = new float[m * n];
+                Kernels.Gemm.Linear(x, packed, m, yPacked);
+                Kernels.Gemm.Linear(x, stacked, m, yView);
+                if (!yPacked.AsSpan().SequenceEqual(yView))
+                { failures.Add($"Prepacked GEMM k={k} parts=[{string.Join(",", sizes)}] m={m}: not bit-identical to the per-call-packing GEMM"); return; }
             }
     }
 
@@ -74,7 +109,7 @@ public static class KernelSweeps
     public static void GemmActivations(List<string> failures)
     {
         foreach (var act in new[] { GemmActivation.Gelu, GemmActivation.GeluTanh, GemmActivation.Relu, GemmActivation.Tanh })
-            foreach (var (m, k, n) in new[] { (5, 33, 70), (40, 130, 100), (17, 64, 49) })
+            foreach (var (m, k, n, packed) in new[] { (5, 33, 70, false), (40, 130, 100, false), (17, 64, 49, false), (5, 33, 70, true), (90, 300, 100, true) })
             {
                 var x = Random(m * k, m + k);
                 var w = Random(n * k, n + k, 0.3f);
@@ -82,7 +117,8 @@ public static class KernelSweeps
                 var y = new float[m * n];
                 var pre = new float[m * n];
                 var expected = new float[m * n];
-                Kernels.Gemm.Linear(x, LinearWeight.Create(w, b, n, k), m, y, act);
+                var weight = LinearWeight.Create(w, b, n, k);
+                Kernels.Gemm.Linear(x, packed ? LinearWeight.PackFloat32(weight) : weight, m, y, act);
                 NaiveKernels.Linear(x, w, b, m, k, n, pre);
                 switch (act)
                 {
@@ -94,7 +130,7 @@ public static class KernelSweeps
                 // GEMM error (≤ (k+2)·u·Σ|x||w| ≤ 1e-4 here) passes through activations of slope ≤ 1.13, plus their own error.
                 for (int i = 0; i < y.Length; i++)
                     if (!(Math.Abs(y[i] - expected[i]) <= 2e-5 + 1e-5 * Math.Abs(expected[i])))
-                    { failures.Add($"Linear+{act} m={m} k={k} n={n} [{i}]: {y[i]} vs {expected[i]}"); break; }
+                    { failures.Add($"Linear{(packed ? " packed" : "")}+{act} m={m} k={k} n={n} [{i}]: {y[i]} vs {expected[i]}"); break; }
             }
     }
 

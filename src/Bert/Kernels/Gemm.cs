@@ -25,7 +25,8 @@ internal enum GemmActivation
 /// <summary>Matrix multiplication for <c>nn.Linear</c> layers, with F32, bfloat16 or int8 weights (<see cref="LinearWeightFormat"/>).</summary>
 /// <remarks>
 /// bfloat16 weights run <see cref="GemmBFloat16"/> (pre-packed, widened to F32 in the micro-kernel), int8 weights the
-/// integer GEMM (<see cref="GemmInt8"/>); for F32 weights:
+/// integer GEMM (<see cref="GemmInt8"/>), F32 weights packed at load (the encoder's, on AVX-512) <see cref="GemmPrepacked"/>;
+/// for F32 weights used in place ([out, in] views, e.g. heads, or any layer without AVX-512):
 /// Two strategies, both split over columns of y across <see cref="KernelThreads"/>:
 /// m ≤ <see cref="SmallM"/> streams w straight from its [out, in] layout with 4×4 dot-product tiles
 /// (<see cref="GemmSmallM"/>): at seq 8 reading w is the bound, and up to 64 rows it measured faster than packing;
@@ -58,6 +59,7 @@ internal static unsafe class Gemm
             {
                 case LinearWeightFormat.Int8: GemmInt8.Run(px, w, m, py, activation); return;
                 case LinearWeightFormat.BFloat16: GemmBFloat16.Run(px, w, m, py, activation); return;
+                case LinearWeightFormat.Float32Packed: GemmPrepacked.Run(px, w, m, py, activation); return;
             }
             var job = new GemmJob { X = px, W = pw, Bias = w.Bias.IsEmpty ? null : pb, Y = py, M = m, K = k, N = n, Activation = activation };
             if (m <= SmallM) GemmSmallM.Run(ref job);

@@ -92,6 +92,14 @@ internal static unsafe class GemmPacked
     /// </summary>
     public static void MultiplyBlock(float* a, nint lda, int m, float* packed, int kc, int n, float* c, nint ldc,
         float* bias, bool accumulate, GemmActivation activation, float* edge)
+        => MultiplyPanels(a, lda, m, packed, (nint)kc * Nr, LastPanelWidth(n - (n - 1) / Nr * Nr), kc, n, c, ldc, bias, accumulate, activation, edge);
+
+    /// <summary>
+    /// <see cref="MultiplyBlock"/> over panels panelStride floats apart whose last one is lastWidth wide (e.g. kc-slices of weights pre-packed at
+    /// load, <see cref="GemmPrepacked"/>).
+    /// </summary>
+    public static void MultiplyPanels(float* a, nint lda, int m, float* packed, nint panelStride, int lastWidth, int kc, int n,
+        float* c, nint ldc, float* bias, bool accumulate, GemmActivation activation, float* edge)
     {
         int mr = Mr, nr = Nr;
         float* aTail = edge, tile = aTail + mr * kc, biasTile = tile + mr * nr;
@@ -108,8 +116,8 @@ internal static unsafe class GemmPacked
             int i1 = Math.Min(m, ic + Mc);
             for (int p = 0; p < panels; p++)
             {
-                int jc = p * nr, cols = Math.Min(nr, n - jc), width = p == panels - 1 ? LastPanelWidth(cols) : nr;
-                float* panel = packed + (nint)p * kc * nr;
+                int jc = p * nr, cols = Math.Min(nr, n - jc), width = p == panels - 1 ? lastWidth : nr;
+                float* panel = packed + p * panelStride;
                 float* tileBias = bias == null ? null : bias + jc;
                 if (tileBias != null && cols < width)
                 {

@@ -37,7 +37,7 @@ internal static unsafe class GemmPackingAvx512
 
     // src: 16 rows of 16 floats, lds apart; dst: 16 rows of 16 floats, ldd apart; dst[c, r] = src[r, c]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose16x16(float* src, nint lds, float* dst, nint ldd)
+    internal static void Transpose16x16(float* src, nint lds, float* dst, nint ldd)
     {
         // Stage 1: interleave pairs of rows within 128-bit lanes: t(2i) = [r2i[0], r2i+1[0], r2i[1], r2i+1[1]] per lane.
         var t0 = Avx512F.UnpackLow(Vector512.Load(src), Vector512.Load(src + lds));

@@ -6,6 +6,12 @@ internal enum LinearWeightFormat
     /// <summary>F32 [out, in], usually a view of the memory-mapped checkpoint.</summary>
     Float32,
 
+    /// <summary>
+    /// F32 packed once at load into panels of 48 output channels (<see cref="GemmPrepacked.PackedLength"/>) for the
+    /// micro-kernel: the same numbers as <see cref="Float32"/>, no per-call packing.
+    /// </summary>
+    Float32Packed,
+
     /// <summary>bfloat16 bit patterns [out, in] (the upper 16 bits of an F32), widened to F32 inside the GEMM.</summary>
     BFloat16,
 
@@ -42,6 +48,9 @@ internal sealed class LinearWeight
     /// <summary>F32 weight in nn.Linear layout [out, in]; empty unless <see cref="Format"/> is Float32.</summary>
     public ReadOnlyMemory<float> Weight { get; private init; }
 
+    /// <summary>F32 weight packed by <see cref="GemmPrepacked.Pack"/>; empty unless <see cref="Format"/> is Float32Packed.</summary>
+    public ReadOnlyMemory<float> WeightPacked { get; private init; }
+
     /// <summary>bfloat16 weight bits packed by <see cref="GemmBFloat16.Pack"/>; empty unless <see cref="Format"/> is BFloat16.</summary>
     public ReadOnlyMemory<ushort> WeightBFloat16 { get; private init; }
 
@@ -58,6 +67,7 @@ internal sealed class LinearWeight
     public long WeightBytes => Format switch
     {
         LinearWeightFormat.Float32 => (long)Weight.Length * sizeof(float),
+        LinearWeightFormat.Float32Packed => (long)WeightPacked.Length * sizeof(float),
         LinearWeightFormat.BFloat16 => (long)WeightBFloat16.Length * sizeof(ushort),
         _ => WeightInt8.Length + (long)Scales.Length * sizeof(float),
     };
@@ -68,6 +78,26 @@ internal sealed class LinearWeight
     {
         Check(weight.Length, bias, outFeatures, inFeatures, nameof(weight));
         return new LinearWeight(LinearWeightFormat.Float32, outFeatures, inFeatures, bias) { Weight = weight };
+    }
+
+    /// <summary>
+    /// F32 layers [outᵢ, in] (e.g. views of a memory-mapped checkpoint) stacked along the output dimension and packed
+    /// into 48-channel panels in one new array (<see cref="LinearWeightFormat.Float32Packed"/>); the parts' memory is
+    /// read once and not kept. One part packs one layer; query, key and value give the fused [3·h, h] layer.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parts, or a part is not F32, or they differ in InFeatures or in whether they have a bias.</exception>
+    public static LinearWeight PackFloat32(params ReadOnlySpan<LinearWeight> parts)
+    {
+        var (n, k, bias) = StackedShape(parts);
+        foreach (var p in parts) p.RequireFloat32();
+        var packed = new float[GemmPrepacked.PackedLength(n, k)]; // zeroed: the padding channels of the last panel
+        int row = 0;
+        foreach (var p in parts)
+        {
+            GemmPrepacked.Pack(p.Weight.Span, p.OutFeatures, k, row, packed);
+            row += p.OutFeatures;
+        }
+        return new LinearWeight(LinearWeightFormat.Float32Packed, n, k, bias) { WeightPacked = packed };
     }
 
     /// <summary>
@@ -129,6 +159,7 @@ internal sealed class LinearWeight
         switch (Format)
         {
             case LinearWeightFormat.Float32: Weight.Span.CopyTo(w); break;
+            case LinearWeightFormat.Float32Packed: GemmPrepacked.Unpack(WeightPacked.Span, OutFeatures, InFeatures, w); break;
             case LinearWeightFormat.BFloat16:
                 var bits = new ushort[w.Length];
                 GemmBFloat16.Unpack(WeightBFloat16.Span, OutFeatures, InFeatures, bits);
@@ -146,24 +177,22 @@ internal sealed class LinearWeight
     /// <exception cref="ArgumentException">No parts, or they differ in format or InFeatures, or only some have a bias.</exception>
     public static LinearWeight Concatenate(params ReadOnlySpan<LinearWeight> parts)
     {
-        if (parts.Length == 0) throw new ArgumentException("At least one layer is needed.", nameof(parts));
+        var (n, k, bias) = StackedShape(parts);
         var first = parts[0];
-        int n = 0;
         foreach (var p in parts)
-        {
-            if (p.Format != first.Format || p.InFeatures != first.InFeatures || p.Bias.IsEmpty != first.Bias.IsEmpty)
-                throw new ArgumentException("Layers to concatenate must share format, InFeatures and whether they have a bias.", nameof(parts));
-            n += p.OutFeatures;
-        }
-        int k = first.InFeatures;
-        float[] bias = first.Bias.IsEmpty ? [] : new float[n];
-        int row = 0;
-        foreach (var p in parts) { if (bias.Length > 0) p.Bias.Span.CopyTo(bias.AsSpan(row)); row += p.OutFeatures; }
+            if (p.Format != first.Format) throw new ArgumentException("Layers to concatenate must share format, InFeatures and whether they have a bias.", nameof(parts));
+        int row;
         // Parts whose channels fill whole 48-wide panels (all but the last) stack panel by panel: no unpacking.
         bool panelAligned = true;
         for (int i = 0; i < parts.Length - 1; i++) panelAligned &= parts[i].OutFeatures % GemmBFloat16.PanelWidth == 0;
         switch (first.Format)
         {
+            case LinearWeightFormat.Float32Packed when panelAligned:
+                return new LinearWeight(LinearWeightFormat.Float32Packed, n, k, bias) { WeightPacked = StackPacked<float>(parts, GemmPrepacked.PackedLength(n, k), static p => p.WeightPacked) };
+            case LinearWeightFormat.Float32Packed:
+                var views = new LinearWeight[parts.Length];
+                for (int i = 0; i < parts.Length; i++) views[i] = Create(parts[i].ToFloat32Array(), parts[i].Bias, parts[i].OutFeatures, k);
+                return PackFloat32(views);
             case LinearWeightFormat.BFloat16 when panelAligned:
                 return new LinearWeight(LinearWeightFormat.BFloat16, n, k, bias) { WeightBFloat16 = StackPacked<ushort>(parts, GemmBFloat16.PackedLength(n, k), static p => p.WeightBFloat16) };
             case LinearWeightFormat.Int8 when panelAligned:
@@ -217,6 +246,24 @@ internal sealed class LinearWeight
         int offset = 0;
         foreach (var p in parts) { weight(p).Span.CopyTo(result.AsSpan(offset)); offset += p.OutFeatures * k; }
         return result;
+    }
+
+    // Σ out, the shared in, and the stacked bias (empty when the parts have none).
+    private static (int N, int K, float[] Bias) StackedShape(ReadOnlySpan<LinearWeight> parts)
+    {
+        if (parts.Length == 0) throw new ArgumentException("At least one layer is needed.", nameof(parts));
+        var first = parts[0];
+        int n = 0;
+        foreach (var p in parts)
+        {
+            if (p.InFeatures != first.InFeatures || p.Bias.IsEmpty != first.Bias.IsEmpty)
+                throw new ArgumentException("Layers to stack must share InFeatures and whether they have a bias.", nameof(parts));
+            n = checked(n + p.OutFeatures);
+        }
+        float[] bias = first.Bias.IsEmpty ? [] : new float[n];
+        int row = 0;
+        foreach (var p in parts) { if (bias.Length > 0) p.Bias.Span.CopyTo(bias.AsSpan(row)); row += p.OutFeatures; }
+        return (n, first.InFeatures, bias);
     }
 
     private void RequireFloat32()

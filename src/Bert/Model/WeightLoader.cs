@@ -7,9 +7,9 @@ namespace Bert.Model;
 internal static class WeightLoader
 {
     /// <summary>An <c>nn.Linear(in, out)</c> stored as <c>{prefix}.weight</c> [out, in] and <c>{prefix}.bias</c> [out].</summary>
-    /// <remarks>A <see cref="ReducedPrecisionWeights"/> source returns the encoder's layers as bfloat16 or int8.</remarks>
+    /// <remarks>An <see cref="EncoderWeights"/> source returns the encoder's layers packed, as bfloat16 or as int8.</remarks>
     public static LinearWeight Linear(IWeightSource weights, string prefix, int outFeatures, int inFeatures)
-        => (weights as ReducedPrecisionWeights)?.TryLinear(prefix, outFeatures, inFeatures) ?? LinearWeight.Create(
+        => (weights as EncoderWeights)?.TryLinear(prefix, outFeatures, inFeatures) ?? LinearWeight.Create(
             weights.Get(prefix + ".weight", [outFeatures, inFeatures]),
             weights.Get(prefix + ".bias", [outFeatures]),
             outFeatures, inFeatures);
@@ -19,17 +19,17 @@ internal static class WeightLoader
     /// computes them all, e.g. BertSelfAttention's query, key and value: y = x·[Wq; Wk; Wv]ᵀ + [bq; bk; bv].
     /// </summary>
     /// <remarks>
-    /// Each part is read as <see cref="Linear"/> reads it (so in the source's bfloat16/int8 format), then stacked into
-    /// new arrays once at load; the per-layer tensors are not read again.
+    /// An <see cref="EncoderWeights"/> source converts and stacks them (F32: packed straight from the parts' views);
+    /// otherwise each part is read as <see cref="Linear"/> reads it, then stacked into new arrays once at load.
     /// </remarks>
     public static LinearWeight Stacked(IWeightSource weights, ReadOnlySpan<string> prefixes, int outFeatures, int inFeatures)
     {
+        if ((weights as EncoderWeights)?.TryStacked(prefixes, outFeatures, inFeatures) is { } converted) return converted;
         var parts = new LinearWeight[prefixes.Length];
         for (int i = 0; i < parts.Length; i++) parts[i] = Linear(weights, prefixes[i], outFeatures, inFeatures);
         return LinearWeight.Concatenate(parts);
     }
 
-    /// <summary>A vector of length n.</summary>
     /// <summary>
     /// True when a linear layer's weight or bias is present. A half-present layer then fails in <see cref="Linear"/>
     /// naming the missing tensor, instead of the head silently vanishing.
@@ -37,6 +37,7 @@ internal static class WeightLoader
     public static bool HasAny(IWeightSource weights, string prefix)
         => weights.Contains(prefix + ".weight") || weights.Contains(prefix + ".bias");
 
+    /// <summary>A vector of length n.</summary>
     public static ReadOnlyMemory<float> Vector(IWeightSource weights, string name, int n) => weights.Get(name, [n]);
 }
 
