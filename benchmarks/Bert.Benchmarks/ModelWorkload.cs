@@ -41,7 +41,7 @@ internal sealed class ModelWorkload : IDisposable
         _lengths = Lengths(shape);
         _seq = _lengths.Max();
         int b = _lengths.Length, h = model.Config.HiddenSize;
-        var sentences = _lengths.Select((n, i) => Sentence(model.Config.VocabSize, n, seed: 42 + i)).ToArray();
+        var sentences = Sentences(model.Config.VocabSize, _lengths);
         _ids = [.. sentences.SelectMany(s => s)];
         _typeIds = new int[_ids.Length];
         _cu = new int[b + 1];
@@ -101,15 +101,20 @@ internal sealed class ModelWorkload : IDisposable
         return Enumerable.Repeat(int.Parse(parts[1]), int.Parse(parts[0])).ToArray();
     }
 
-    /// <summary>"[CLS] w… [SEP]" with seeded random words.</summary>
-    private static int[] Sentence(int vocab, int n, int seed)
+    /// <summary>"[CLS] w… [SEP]" of <paramref name="lengths"/>[i] tokens each, with seeded random words after [MASK].</summary>
+    private static int[][] Sentences(int vocab, int[] lengths)
     {
-        var rng = new Random(seed);
-        var ids = new int[n];
-        for (int i = 0; i < n; i++) ids[i] = rng.Next(SyntheticVocabulary.IdOf("[MASK]", vocab) + 1, vocab);
-        ids[0] = SyntheticVocabulary.IdOf("[CLS]", vocab);
-        ids[^1] = SyntheticVocabulary.IdOf("[SEP]", vocab);
-        return ids;
+        // IdOf builds the whole synthetic vocabulary: once per workload, not once per token (that cost 90 s on 64 mixed).
+        int cls = SyntheticVocabulary.IdOf("[CLS]", vocab), sep = SyntheticVocabulary.IdOf("[SEP]", vocab);
+        int firstWord = SyntheticVocabulary.IdOf("[MASK]", vocab) + 1;
+        return lengths.Select((n, s) =>
+        {
+            var rng = new Random(42 + s);
+            var ids = new int[n];
+            for (int i = 0; i < n; i++) ids[i] = rng.Next(firstWord, vocab);
+            (ids[0], ids[^1]) = (cls, sep);
+            return ids;
+        }).ToArray();
     }
 
     /// <summary>The synthetic checkpoint folder for a preset, generated (F32 safetensors + model.onnx) if absent.</summary>
@@ -122,7 +127,7 @@ internal sealed class ModelWorkload : IDisposable
     }
 
     /// <summary>The repository's models/ folder when running from a clone, else the temp folder.</summary>
-    private static string CacheRoot()
+    internal static string CacheRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Bert.sln"))) return Path.Combine(dir.FullName, "models");
