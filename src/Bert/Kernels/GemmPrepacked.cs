@@ -12,7 +12,8 @@ namespace Bert.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>Blocking as in <see cref="GemmPacked"/>: a task owns up to 4 panels; per slice of ≤ 256 steps of k it sweeps
-/// all rows of x over them, so a 48 KiB panel slice stays in L1/L2 while x streams from L2.</para>
+/// all rows of x over them, so a 48 KiB panel slice stays in L1/L2 while x streams from L2. Up to 16 rows, the slice
+/// is the whole depth (see <see cref="FullDepthRows"/>).</para>
 /// <para>Each output is bias + Σ_p x[i, p]·w[j, p] accumulated by FMAs in order of p, as <see cref="GemmPacked"/> does:
 /// the two are bit-identical, and a row's result does not depend on m or on the other rows.</para>
 /// </remarks>
@@ -23,6 +24,12 @@ internal static unsafe class GemmPrepacked
 
     private const int Kc = 256;
     private const int PanelsPerTaskMax = 4;
+
+    /// <summary>
+    /// Up to this many rows each panel is swept over its whole depth in one pass: one sequential stream per panel from
+    /// memory (the bound at these m) and y written once; x (≤ 16 × k floats) stays in L1/L2.
+    /// </summary>
+    private const int FullDepthRows = 16;
 
     [ThreadStatic] private static float[]? t_edge;
 
@@ -107,13 +114,13 @@ internal static unsafe class GemmPrepacked
     {
         ref readonly GemmJob job = ref *(GemmJob*)context;
         var (j0, j1) = job.Columns(t);
-        int k = job.K;
-        fixed (float* edge = Edge())
+        int k = job.K, depth = job.M <= FullDepthRows ? k : Kc;
+        fixed (float* edge = Edge(depth))
         {
             float* panels = job.W + (nint)(j0 / PanelWidth) * k * PanelWidth;
-            for (int pc = 0; pc < k; pc += Kc)
+            for (int pc = 0; pc < k; pc += depth)
             {
-                int kc = Math.Min(Kc, k - pc);
+                int kc = Math.Min(depth, k - pc);
                 bool first = pc == 0, last = pc + kc == k;
                 GemmPacked.MultiplyPanels(job.X + pc, k, job.M, panels + (nint)pc * PanelWidth, (nint)k * PanelWidth, PanelWidth, kc,
                     j1 - j0, job.Y + j0, job.N, first && job.Bias != null ? job.Bias + j0 : null, !first,
@@ -142,9 +149,9 @@ internal static unsafe class GemmPrepacked
         Gemm.Activate(job.Activation, job.Y + j0, job.N, job.M, j1 - j0);
     }
 
-    private static float[] Edge()
+    private static float[] Edge(int depth)
     {
-        int length = GemmPacked.EdgeScratchLength(Kc);
+        int length = GemmPacked.EdgeScratchLength(Math.Max(depth, Kc));
         var s = t_edge;
         if (s == null || s.Length < length) t_edge = s = GC.AllocateUninitializedArray<float>(length, pinned: true);
         return s;
