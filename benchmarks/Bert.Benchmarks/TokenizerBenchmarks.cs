@@ -164,6 +164,46 @@ internal static class Corpus
         The orchestra will play works by composers from the eighteenth and nineteenth centuries, including several rarely heard pieces.
         Visitors are advised to arrive early, to use public transport where possible, and to check the weather forecast before leaving.
         Further information, including accessibility details and a map of the venue, is available from the information desk.
+        A new bus line will connect the northern suburbs with the hospital, the railway station and the shopping centre from January.
+        The mayor said the decision wasn't easy, but that residents had asked for better connections for more than ten years.
+        Farmers in the valley reported that the dry summer had reduced the harvest by almost a third compared with last year.
+        "It's the worst season I can remember," said a woman who has grown apples and pears on the same hillside since 1984.
+        The regional government promised emergency payments, although many growers doubt that the money will arrive before winter.
+        At the museum, a new exhibition explores how maps were drawn, printed and sold in Europe between 1500 and 1800.
+        Curators spent two years tracking down rare atlases, some of which had been hidden in private collections for generations.
+        Children can try their hand at engraving, and a small workshop shows how copper plates were inked and pressed onto paper.
+        The football club confirmed on Friday that its captain will miss the rest of the season after injuring his knee in training.
+        Supporters reacted with dismay on social media, while the coach insisted that the squad was strong enough to cope without him.
+        Economists expect inflation to fall slowly over the coming months, but warn that energy prices remain difficult to predict.
+        The central bank kept interest rates unchanged for the third meeting in a row, citing uncertainty about global trade.
+        Several large companies have announced that they will delay hiring until the outlook becomes clearer, according to the survey.
+        In a quiet street near the harbour, a family-run restaurant has been serving the same fish soup recipe for over sixty years.
+        The owner's grandmother wrote the recipe on a card that still hangs, slightly faded, above the stove in the small kitchen.
+        Tourists often queue outside for an hour, and regular customers say it's worth every minute of the wait on a cold evening.
+        The city's oldest bridge will close for six weeks in spring while engineers replace the worn stones and repair the railings.
+        Cyclists and pedestrians will be able to use a temporary footbridge, but cars must take a detour through the western ring road.
+        A survey of 1,200 commuters found that most would switch to the train if services were more frequent and tickets cheaper.
+        The report also recommends secure bicycle parking at every station and better lighting on the paths that lead to them.
+        Astronomers have discovered a planet orbiting a nearby star that may have the right temperature for liquid water on its surface.
+        The planet is about forty light years away, which means that the light we see from its star today left it decades ago.
+        Further observations with larger telescopes will be needed to find out whether the planet has an atmosphere at all.
+        The school's drama group will perform a new play written by its students, based on interviews with their grandparents.
+        Rehearsals have taken place twice a week since September, and the costumes were sewn by a team of parents and teachers.
+        All proceeds from the three evening performances will go to a charity that supports young carers in the district.
+        Hospital staff say the new emergency department has cut waiting times, although it is still busy on Saturday nights.
+        The building has more treatment rooms, a separate area for children and a lounge where families can rest during long waits.
+        Nurses welcomed the changes but said that recruiting enough staff remains the biggest challenge for the years ahead.
+        The library's reading challenge attracted more than 900 children this summer, twice as many as in the previous year.
+        Each child who read six books received a medal and a certificate, presented by a local author at a ceremony in the park.
+        Librarians believe the rise was helped by a new mobile library that visited villages without a branch of their own.
+        The storm that crossed the coast overnight brought down trees and power lines, leaving thousands of homes without electricity.
+        Repair crews worked through the night, and by midday most households had been reconnected, the energy company said.
+        Schools in the worst-hit areas stayed closed, and the ferry service to the islands was suspended until the wind dropped.
+        A local choir celebrated its fiftieth anniversary with a concert in the cathedral, singing music from every decade since 1975.
+        Former members travelled from as far away as Canada and Australia to join the current singers for the final piece.
+        The conductor, who has led the choir for twenty-two years, thanked the audience and announced that she would retire in June.
+        Researchers are testing whether small sensors attached to bridges can warn engineers about cracks before they become dangerous.
+        The sensors measure tiny vibrations caused by traffic and wind, and send the data to a computer that looks for unusual patterns.
         """;
 
     /// <summary><paramref name="count"/> sentences drawn in a fixed pseudo-random order from the prose.</summary>
