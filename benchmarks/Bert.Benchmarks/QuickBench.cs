@@ -56,8 +56,9 @@ internal static class QuickBench
         return 0;
     }
 
-    // Resident set after one 1x128 pass, before ORT loads its own copy of the weights: the F32 weights are memory-mapped,
-    // so what counts is the mapped pages touched plus the copies made at load (the stacked QKV) plus the workspace.
+    // Resident set after one 1x128 pass, before ORT loads its own copy of the weights: the encoder's dense layers packed
+    // at load (their mapped pages released), the mapped pages touched of the rest (embeddings: only the rows looked up),
+    // the workspace and the runtime.
     private static void ReportResidentMemory(BertModel model, string folder)
     {
         int seq = 128;
