@@ -16,18 +16,6 @@ namespace Bert.Benchmarks;
 /// </remarks>
 internal static class QuickBench
 {
-    /// <summary>
-    /// Each engine runs in blocks of at least this long (or one call), after a pause of <see cref="SettleMs"/>.
-    /// </summary>
-    /// <remarks>
-    /// Why blocks and a pause, not alternate single calls: after a run, ONNX Runtime's pool threads keep spinning for
-    /// tens of milliseconds (measured on the quiet machine: a 20 ms pause was not enough, 50 ms was), and take a core
-    /// from whatever runs next. Alternating single calls timed ours 1.3–1.7× slower at 1×8 and 1×32 than running alone.
-    /// Blocks keep each engine in its own steady state (ORT keeps its default spinning, which is its fastest setting).
-    /// </remarks>
-    private const double BlockSeconds = 0.25;
-
-    private const int SettleMs = 100;
 
     /// <summary>Fewest timed runs per engine and shape, so every figure is a median of several interleaved runs.</summary>
     private const int MinRuns = 3;
@@ -51,17 +39,10 @@ internal static class QuickBench
             w.Ours();
             w.OnnxRuntime();
             var (hidden, pooler) = w.Parity();
-            // Alternating blocks, so that a burst of load from other processes hits both engines alike.
-            var ours = new List<double>();
-            var ort = new List<double>();
-            var budget = Stopwatch.StartNew();
-            do
-            {
-                Block(w.Ours, ours);
-                Block(w.OnnxRuntime, ort);
-            }
-            while (ours.Count < MinRuns || ort.Count < MinRuns || budget.Elapsed.TotalSeconds < 2 * seconds);
-            double o = Median(ours), r = Median(ort);
+            // Alternating blocks (see BlockTiming for why not alternate calls).
+            var times = BlockTiming.Run([w.Ours, w.OnnxRuntime], 2 * seconds, MinRuns);
+            var ours = times[0];
+            double o = BlockTiming.Median(ours), r = BlockTiming.Median(times[1]);
             var (real, padded) = w.Tokens;
             Console.WriteLine($"| {shape} | {real} / {padded} | {o:F2} | {r:F2} | {o / r:F2} | {ours.Count} | {hidden:E1} | {pooler:E1} |");
         }
@@ -80,28 +61,5 @@ internal static class QuickBench
         using var self = Process.GetCurrentProcess();
         double weights = new FileInfo(Path.Combine(folder, "model.safetensors")).Length / 1e6, resident = self.WorkingSet64 / 1e6;
         Console.WriteLine($"resident after a 1x128 pass: {resident:F0} MB for {weights:F0} MB of weights ({resident / weights:F2}x; workspace {model.WorkspaceBytes / 1e6:F1} MB)");
-    }
-
-    // One block of timed calls of one engine, after the other engine's threads have settled.
-    private static void Block(Action run, List<double> times)
-    {
-        Thread.Sleep(SettleMs);
-        var block = Stopwatch.StartNew();
-        do times.Add(Time(run));
-        while (block.Elapsed.TotalSeconds < BlockSeconds);
-    }
-
-    private static double Time(Action action)
-    {
-        long start = Stopwatch.GetTimestamp();
-        action();
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        int n = values.Count;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 }
