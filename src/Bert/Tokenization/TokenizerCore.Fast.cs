@@ -33,11 +33,11 @@ internal sealed partial class TokenizerCore
     {
         stopped = false;
         Span<byte> bytes = stackalloc byte[RunWindow + 32];   // + 32: packed loads read 16 bytes from up to 15 past a word start
+        var window = text.Slice(i, Math.Min(text.Length - i, RunWindow));
         Span<ulong> words = stackalloc ulong[BitWords];
         Span<ulong> punctuation = stackalloc ulong[BitWords];
-        words.Clear();
-        punctuation.Clear();
-        var window = text.Slice(i, Math.Min(text.Length - i, RunWindow));
+        words[..((window.Length >> 6) + 1)].Clear();   // only the words pass 1 and 2 touch (short texts are common)
+        punctuation[..((window.Length >> 6) + 1)].Clear();
         int end = ClassifyRun(window, bytes, words, punctuation);
         if (i + end < text.Length && !SeparatesAt(text, i + end)) end = LastSpace(words, punctuation, end);
         if (end <= 0) return i;
@@ -63,6 +63,14 @@ internal sealed partial class TokenizerCore
                 k += 16;
                 continue;
             }
+            // The last 1–15 chars: one block ending at n, overlapping chars already done (they get the same bits and bytes again).
+            if (_vectorize && k + 16 > n && n >= 16 &&
+                AsciiBlock(Vector256.LoadUnsafe(ref source, (nuint)(n - 16)), _lowerCase, ref Unsafe.Add(ref destination, n - 16), out w, out p))
+            {
+                SetBits(words, n - 16, w);
+                SetBits(punctuation, n - 16, p);
+                return n;
+            }
             for (int blockEnd = Math.Min(n, k + 16); k < blockEnd; k++)
             {
                 char c = window[k];
@@ -76,6 +84,15 @@ internal sealed partial class TokenizerCore
             }
         }
         return n;
+    }
+
+    /// <summary>ORs 16 bits into a bit set at any position (they may straddle two words).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SetBits(Span<ulong> set, int at, uint bits)
+    {
+        int shift = at & 63;
+        set[at >> 6] |= (ulong)bits << shift;
+        if (shift > 48) set[(at >> 6) + 1] |= (ulong)bits >> (64 - shift);
     }
 
     /// <summary>
