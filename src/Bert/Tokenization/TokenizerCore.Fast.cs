@@ -28,7 +28,7 @@ internal sealed partial class TokenizerCore
     /// when it did nothing). <paramref name="stopped"/> is set when the sink asked to stop.
     /// </summary>
     [SkipLocalsInit]
-    private int FastRun<TSink>(ReadOnlySpan<char> text, int i, TokenizerScratch scratch, ref TSink sink, out bool stopped)
+    private int FastRun<TSink>(ReadOnlySpan<char> text, int i, ref TokenizerScratch? scratch, ref TSink sink, out bool stopped)
         where TSink : ITokenSink, allows ref struct
     {
         stopped = false;
@@ -36,12 +36,11 @@ internal sealed partial class TokenizerCore
         var window = text.Slice(i, Math.Min(text.Length - i, RunWindow));
         Span<ulong> words = stackalloc ulong[BitWords];
         Span<ulong> punctuation = stackalloc ulong[BitWords];
-        words[..((window.Length >> 6) + 1)].Clear();   // only the words pass 1 and 2 touch (short texts are common)
-        punctuation[..((window.Length >> 6) + 1)].Clear();
+        for (int w = 0; w <= window.Length >> 6; w++) words[w] = punctuation[w] = 0;   // only the words the passes touch
         int end = ClassifyRun(window, bytes, words, punctuation);
         if (i + end < text.Length && !SeparatesAt(text, i + end)) end = LastSpace(words, punctuation, end);
         if (end <= 0) return i;
-        stopped = !EmitRun(window[..end], i, bytes, words, punctuation, scratch, ref sink);
+        stopped = !EmitRun(window[..end], i, bytes, words, punctuation, ref scratch, ref sink);
         return i + end;
     }
 
@@ -135,7 +134,7 @@ internal sealed partial class TokenizerCore
 
     /// <summary>Pass 2: the tokens of a classified run whose first char is text index <paramref name="offset"/>.</summary>
     private bool EmitRun<TSink>(ReadOnlySpan<char> run, int offset, scoped Span<byte> bytes, scoped ReadOnlySpan<ulong> words,
-        scoped ReadOnlySpan<ulong> punctuation, TokenizerScratch scratch, ref TSink sink) where TSink : ITokenSink, allows ref struct
+        scoped ReadOnlySpan<ulong> punctuation, ref TokenizerScratch? scratch, ref TSink sink) where TSink : ITokenSink, allows ref struct
     {
         int n = run.Length;
         for (int pos = NextToken(words, punctuation, 0, n); pos < n; pos = NextToken(words, punctuation, pos, n))
@@ -147,7 +146,7 @@ internal sealed partial class TokenizerCore
                 continue;
             }
             int end = NextNonWord(words, pos, n);
-            if (!FastWord(run, offset, pos, end, bytes, scratch, ref sink)) return false;
+            if (!FastWord(run, offset, pos, end, bytes, ref scratch, ref sink)) return false;
             pos = end;
         }
         return true;
@@ -183,7 +182,7 @@ internal sealed partial class TokenizerCore
 
     /// <summary>The word at run positions [start, end): packed lookup when it is short ASCII, else WordPiece on its chars.</summary>
     private bool FastWord<TSink>(ReadOnlySpan<char> run, int offset, int start, int end, scoped Span<byte> bytes,
-        TokenizerScratch scratch, ref TSink sink) where TSink : ITokenSink, allows ref struct
+        ref TokenizerScratch? scratch, ref TSink sink) where TSink : ITokenSink, allows ref struct
     {
         int length = end - start;
         if (length > _wordPiece.MaxInputCharsPerWord) return sink.Add(_unkId, offset + start, offset + end);
@@ -198,7 +197,7 @@ internal sealed partial class TokenizerCore
                 return PackedPieces(ref first, length, offset + start, ref sink);
             }
         }
-        return MappedWord(run, offset, start, end, scratch, ref sink);
+        return MappedWord(run, offset, start, end, Scratch(ref scratch), ref sink);
     }
 
     /// <summary>
