@@ -29,18 +29,38 @@ internal static class EmbedProfile
         double encode = Time(() => Pack(tokenizer, prepared, lengths, order, ids));
         var cu = Pack(tokenizer, prepared, lengths, order, ids);
         double pool = Time(() => { for (int k = 0; k < order.Length; k++) settings.Pool(hidden.AsSpan(cu[k] * h, (cu[k + 1] - cu[k]) * h), cu[k + 1] - cu[k]); });
-        var forward = TimeInterleaved([0, 256, 512, 1024, budget, 8192], b => Forward(model, ids, cu, b, hidden));
+        long flops = ForwardFlops(model.Config, cu);
+        // Budget -1 is the Vector512 FMA loop doing the forward's FLOPs on the same threads: the arithmetic limit.
+        var forward = TimeInterleaved([-1, 0, 256, 512, 1024, budget, 8192], b => { if (b < 0) FmaPeak.Run(flops); else Forward(model, ids, cu, b, hidden); });
+        double peakMs = forward[0].Ms;
 
         Console.WriteLine();
-        Console.WriteLine($"where Encode(list)'s time goes ({corpus.Length} sentences, {tokens} tokens; medians of {Repeats}):");
-        Console.WriteLine("| step | ms | µs per token |");
-        Console.WriteLine("|---|---|---|");
-        void Row(string step, double ms) => Console.WriteLine($"| {step} | {ms:F1} | {ms * 1000 / tokens:F2} |");
+        Console.WriteLine($"where Encode(list)'s time goes ({corpus.Length} sentences, {tokens} tokens, forward {flops / 1e9:F0} GFLOP; medians of {Repeats}):");
+        Console.WriteLine("| step | ms | µs per token | GFLOP/s (% of FMA peak) |");
+        Console.WriteLine("|---|---|---|---|");
+        void Row(string step, double ms, bool forwardPass = false) =>
+            Console.WriteLine($"| {step} | {ms:F1} | {ms * 1000 / tokens:F2} | {(forwardPass ? $"{flops / ms / 1e6:F0} ({100 * peakMs / ms:F0} %)" : "")} |");
         Row("tokenizer pass 1: count tokens", count);
         Row("sort by length", sort);
         Row("tokenizer pass 2: ids into packed buffers", encode);
-        foreach (var (b, ms) in forward) Row(b == 0 ? "forward, each sequence alone" : $"forward, packed batches ≤ {b} tokens{(b == budget ? " (default budget)" : "")}", ms);
+        foreach (var (b, ms) in forward)
+            Row(b < 0 ? "Vector512 FMA loop, same FLOPs and threads (the limit)" : b == 0 ? "forward, each sequence alone" : $"forward, packed batches ≤ {b} tokens{(b == budget ? " (default budget)" : "")}", ms, forwardPass: true);
         Row("mean pooling + normalize", pool);
+    }
+
+    /// <summary>
+    /// Multiply-add FLOPs of the encoder on the packed sequences: per token and layer 2·(4H² + 2HI) in the dense layers
+    /// (Q, K, V, attention output, intermediate, output), per sequence of n tokens and layer 4n²H in attention (QKᵀ and PV).
+    /// </summary>
+    private static long ForwardFlops(BertConfig config, int[] cu)
+    {
+        long h = config.HiddenSize, i = config.IntermediateSize, layers = config.NumHiddenLayers, flops = 0;
+        for (int k = 0; k + 1 < cu.Length; k++)
+        {
+            long n = cu[k + 1] - cu[k];
+            flops += layers * (n * 2 * (4 * h * h + 2 * h * i) + 4 * n * n * h);
+        }
+        return flops;
     }
 
     /// <summary>Tokenizes the texts in <paramref name="order"/> into <paramref name="ids"/>; returns the cumulative lengths.</summary>
