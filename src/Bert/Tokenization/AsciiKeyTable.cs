@@ -97,12 +97,15 @@ internal sealed class AsciiKeyTable
 
     /// <summary>The low <paramref name="bytes"/> bytes of <paramref name="value"/> (all of it from 8 up, none at 0 or below).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong KeepLowBytes(ulong value, int bytes)
+    internal static ulong KeepLowBytes(ulong value, int bytes)
     {
         if (bytes <= 0) return 0;
         if (Bmi2.X64.IsSupported) return Bmi2.X64.ZeroHighBits(value, (uint)bytes * 8);   // bzhi keeps all from index 64 up
-        return bytes >= 8 ? value : value & ((1UL << (bytes * 8)) - 1);
+        return KeepLowBytesPortable(value, bytes);
     }
+
+    /// <summary><see cref="KeepLowBytes"/> without BMI2 (1 ≤ <paramref name="bytes"/>).</summary>
+    internal static ulong KeepLowBytesPortable(ulong value, int bytes) => bytes >= 8 ? value : value & ((1UL << (bytes * 8)) - 1);
 
     // Why a multiply and the top bits (Fibonacci hashing): every key byte reaches the slot bits in one multiply.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -28,20 +28,19 @@ internal sealed partial class TokenizerCore
     /// when it did nothing). <paramref name="stopped"/> is set when the sink asked to stop.
     /// </summary>
     [SkipLocalsInit]
-    private int FastRun<TSink>(ReadOnlySpan<char> text, int i, TokenizerScratch scratch, ref TSink sink, out bool stopped)
+    private int FastRun<TSink>(ReadOnlySpan<char> text, int i, ref TokenizerScratch? scratch, ref TSink sink, out bool stopped)
         where TSink : ITokenSink, allows ref struct
     {
         stopped = false;
         Span<byte> bytes = stackalloc byte[RunWindow + 32];   // + 32: packed loads read 16 bytes from up to 15 past a word start
+        var window = text.Slice(i, Math.Min(text.Length - i, RunWindow));
         Span<ulong> words = stackalloc ulong[BitWords];
         Span<ulong> punctuation = stackalloc ulong[BitWords];
-        words.Clear();
-        punctuation.Clear();
-        var window = text.Slice(i, Math.Min(text.Length - i, RunWindow));
+        for (int w = 0; w <= window.Length >> 6; w++) words[w] = punctuation[w] = 0;   // only the words the passes touch
         int end = ClassifyRun(window, bytes, words, punctuation);
         if (i + end < text.Length && !SeparatesAt(text, i + end)) end = LastSpace(words, punctuation, end);
         if (end <= 0) return i;
-        stopped = !EmitRun(window[..end], i, bytes, words, punctuation, scratch, ref sink);
+        stopped = !EmitRun(window[..end], i, bytes, words, punctuation, ref scratch, ref sink);
         return i + end;
     }
 
@@ -63,6 +62,14 @@ internal sealed partial class TokenizerCore
                 k += 16;
                 continue;
             }
+            // The last 1–15 chars: one block ending at n, overlapping chars already done (they get the same bits and bytes again).
+            if (_vectorize && k + 16 > n && n >= 16 &&
+                AsciiBlock(Vector256.LoadUnsafe(ref source, (nuint)(n - 16)), _lowerCase, ref Unsafe.Add(ref destination, n - 16), out w, out p))
+            {
+                SetBits(words, n - 16, w);
+                SetBits(punctuation, n - 16, p);
+                return n;
+            }
             for (int blockEnd = Math.Min(n, k + 16); k < blockEnd; k++)
             {
                 char c = window[k];
@@ -76,6 +83,15 @@ internal sealed partial class TokenizerCore
             }
         }
         return n;
+    }
+
+    /// <summary>ORs 16 bits into a bit set at any position (they may straddle two words).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SetBits(Span<ulong> set, int at, uint bits)
+    {
+        int shift = at & 63;
+        set[at >> 6] |= (ulong)bits << shift;
+        if (shift > 48) set[(at >> 6) + 1] |= (ulong)bits >> (64 - shift);
     }
 
     /// <summary>
@@ -118,7 +134,7 @@ internal sealed partial class TokenizerCore
 
     /// <summary>Pass 2: the tokens of a classified run whose first char is text index <paramref name="offset"/>.</summary>
     private bool EmitRun<TSink>(ReadOnlySpan<char> run, int offset, scoped Span<byte> bytes, scoped ReadOnlySpan<ulong> words,
-        scoped ReadOnlySpan<ulong> punctuation, TokenizerScratch scratch, ref TSink sink) where TSink : ITokenSink, allows ref struct
+        scoped ReadOnlySpan<ulong> punctuation, ref TokenizerScratch? scratch, ref TSink sink) where TSink : ITokenSink, allows ref struct
     {
         int n = run.Length;
         for (int pos = NextToken(words, punctuation, 0, n); pos < n; pos = NextToken(words, punctuation, pos, n))
@@ -130,7 +146,7 @@ internal sealed partial class TokenizerCore
                 continue;
             }
             int end = NextNonWord(words, pos, n);
-            if (!FastWord(run, offset, pos, end, bytes, scratch, ref sink)) return false;
+            if (!FastWord(run, offset, pos, end, bytes, ref scratch, ref sink)) return false;
             pos = end;
         }
         return true;
@@ -166,7 +182,7 @@ internal sealed partial class TokenizerCore
 
     /// <summary>The word at run positions [start, end): packed lookup when it is short ASCII, else WordPiece on its chars.</summary>
     private bool FastWord<TSink>(ReadOnlySpan<char> run, int offset, int start, int end, scoped Span<byte> bytes,
-        TokenizerScratch scratch, ref TSink sink) where TSink : ITokenSink, allows ref struct
+        ref TokenizerScratch? scratch, ref TSink sink) where TSink : ITokenSink, allows ref struct
     {
         int length = end - start;
         if (length > _wordPiece.MaxInputCharsPerWord) return sink.Add(_unkId, offset + start, offset + end);
@@ -181,7 +197,7 @@ internal sealed partial class TokenizerCore
                 return PackedPieces(ref first, length, offset + start, ref sink);
             }
         }
-        return MappedWord(run, offset, start, end, scratch, ref sink);
+        return MappedWord(run, offset, start, end, Scratch(ref scratch), ref sink);
     }
 
     /// <summary>

@@ -57,7 +57,7 @@ internal sealed partial class TokenizerCore
     /// <summary>Tokenises <paramref name="text"/>; offsets are indices into it. Returns false if the sink stopped early.</summary>
     public bool Tokenize<TSink>(ReadOnlySpan<char> text, ref TSink sink) where TSink : ITokenSink, allows ref struct
     {
-        var scratch = TokenizerScratch.Get(_wordPiece.MaxInputCharsPerWord);
+        TokenizerScratch? scratch = null;   // fetched only by the paths that need it (a thread-static read is not free)
         try
         {
             int pos = 0;
@@ -65,7 +65,7 @@ internal sealed partial class TokenizerCore
             {
                 int at = _special.FindNext(text, pos, out int length, out int id);
                 int segmentEnd = at < 0 ? text.Length : at;
-                if (!TokenizeSegment(text[..segmentEnd], pos, scratch, ref sink)) return false;
+                if (!TokenizeSegment(text[..segmentEnd], pos, ref scratch, ref sink)) return false;
                 if (at < 0) break;
                 if (!sink.Add(id, at, at + length)) return false;
                 pos = at + length;
@@ -74,12 +74,12 @@ internal sealed partial class TokenizerCore
         }
         finally
         {
-            if (text.Length > 1 << 16) scratch.TrimLarge();
+            if (text.Length > 1 << 16) scratch?.TrimLarge();
         }
     }
 
     /// <summary>Text between special tokens: chunks at whitespace/CJK, each by the fast or the exact path.</summary>
-    private bool TokenizeSegment<TSink>(ReadOnlySpan<char> text, int i, TokenizerScratch scratch, ref TSink sink)
+    private bool TokenizeSegment<TSink>(ReadOnlySpan<char> text, int i, ref TokenizerScratch? scratch, ref TSink sink)
         where TSink : ITokenSink, allows ref struct
     {
         while (i < text.Length)
@@ -87,7 +87,7 @@ internal sealed partial class TokenizerCore
             char c = text[i];
             if (!_exactPathOnly && _fastChars.Kind(c) != FastKind.None)
             {
-                int next = FastRun(text, i, scratch, ref sink, out bool stopped);
+                int next = FastRun(text, i, ref scratch, ref sink, out bool stopped);
                 if (stopped) return false;
                 if (next > i)
                 {
@@ -103,15 +103,18 @@ internal sealed partial class TokenizerCore
                 while (end < text.Length && text[end] is var d && d < 128 && _ascii[d] != CharKind.Space) end++;
                 if (end == text.Length || text[end] < 128 || SeparatesAt(text, end))
                 {
-                    if (!AsciiChunk(text, i, end, scratch, ref sink)) return false;
+                    if (!AsciiChunk(text, i, end, Scratch(ref scratch), ref sink)) return false;
                     i = end;
                     continue;
                 }
             }
-            if (!ExactChunk(text, ref i, scratch, ref sink)) return false;
+            if (!ExactChunk(text, ref i, Scratch(ref scratch), ref sink)) return false;
         }
         return true;
     }
+
+    /// <summary>The calling thread's scratch, fetched on first use within one call.</summary>
+    private TokenizerScratch Scratch(ref TokenizerScratch? scratch) => scratch ??= TokenizerScratch.Get(_wordPiece.MaxInputCharsPerWord);
 
     /// <summary>Whether the non-ASCII code point at <paramref name="i"/> ends a chunk (whitespace or CJK).</summary>
     private bool SeparatesAt(ReadOnlySpan<char> text, int i)

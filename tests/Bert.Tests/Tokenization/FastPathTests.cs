@@ -199,4 +199,17 @@ public class FastPathTests
             }
         }
     }
+
+    [Fact]
+    public void KeepLowBytesWithAndWithoutBmi2KeepExactlyTheLowBytes()
+    {
+        const ulong value = 0xF1E2D3C4B5A69788UL;
+        ulong[] expected = [0, 0x88, 0x9788, 0xA69788, 0xB5A69788, 0xC4B5A69788, 0xD3C4B5A69788, 0xE2D3C4B5A69788, value];
+        for (int bytes = -8; bytes <= 16; bytes++)
+        {
+            ulong want = expected[Math.Clamp(bytes, 0, 8)];
+            Assert.Equal(want, AsciiKeyTable.KeepLowBytes(value, bytes));
+            if (bytes >= 1) Assert.Equal(want, AsciiKeyTable.KeepLowBytesPortable(value, bytes));
+        }
+    }
 }
