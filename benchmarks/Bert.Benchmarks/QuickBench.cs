@@ -5,8 +5,8 @@ namespace Bert.Benchmarks;
 /// <summary>
 /// The README's main job: <c>dotnet run -c Release --project benchmarks/Bert.Benchmarks -- quick [seconds]</c>.
 /// Builds the synthetic BERT-Base folder if absent, then for each of issue 9's shapes runs both engines (one call each
-/// for warm-up and parity, then interleaved timed calls for about <c>seconds</c> each, default 2, and at least
-/// <see cref="MinRuns"/> of each) and prints one table: median ms ours, median ms ORT, ratio (ours ÷ ORT, lower is
+/// for warm-up and parity, then timed calls in alternating blocks for about <c>seconds</c> each, default 2, and at
+/// least <see cref="MinRuns"/> of each) and prints one table: median ms ours, median ms ORT, ratio (ours ÷ ORT, lower is
 /// better), the number of timed runs and max-abs parity. <c>BERT_BENCH_SHAPES</c> (comma-separated, e.g. "1x8,64 mixed")
 /// picks shapes; <c>BERT_BENCH_PRESET</c> the checkpoint.
 /// </summary>
@@ -16,6 +16,7 @@ namespace Bert.Benchmarks;
 /// </remarks>
 internal static class QuickBench
 {
+
     /// <summary>Fewest timed runs per engine and shape, so every figure is a median of several interleaved runs.</summary>
     private const int MinRuns = 3;
 
@@ -38,26 +39,20 @@ internal static class QuickBench
             w.Ours();
             w.OnnxRuntime();
             var (hidden, pooler) = w.Parity();
-            // Interleaved so that a burst of load from other processes hits both engines alike.
-            var ours = new List<double>();
-            var ort = new List<double>();
-            var budget = Stopwatch.StartNew();
-            do
-            {
-                ours.Add(Time(w.Ours));
-                ort.Add(Time(w.OnnxRuntime));
-            }
-            while (ours.Count < MinRuns || budget.Elapsed.TotalSeconds < 2 * seconds);
-            double o = Median(ours), r = Median(ort);
+            // Alternating blocks (see BlockTiming for why not alternate calls).
+            var times = BlockTiming.Run([w.Ours, w.OnnxRuntime], 2 * seconds, MinRuns);
+            var ours = times[0];
+            double o = BlockTiming.Median(ours), r = BlockTiming.Median(times[1]);
             var (real, padded) = w.Tokens;
             Console.WriteLine($"| {shape} | {real} / {padded} | {o:F2} | {r:F2} | {o / r:F2} | {ours.Count} | {hidden:E1} | {pooler:E1} |");
         }
-        Console.WriteLine($"total {total.Elapsed.TotalSeconds:F0} s (medians of interleaved runs; compare ratios only within one run)");
+        Console.WriteLine($"total {total.Elapsed.TotalSeconds:F0} s (medians of runs in alternating blocks; compare ratios only within one run)");
         return 0;
     }
 
-    // Resident set after one 1x128 pass, before ORT loads its own copy of the weights: the F32 weights are memory-mapped,
-    // so what counts is the mapped pages touched plus the copies made at load (the stacked QKV) plus the workspace.
+    // Resident set after one 1x128 pass, before ORT loads its own copy of the weights: the encoder's dense layers packed
+    // at load (their mapped pages released), the mapped pages touched of the rest (embeddings: only the rows looked up),
+    // the workspace and the runtime.
     private static void ReportResidentMemory(BertModel model, string folder)
     {
         int seq = 128;
@@ -66,19 +61,5 @@ internal static class QuickBench
         using var self = Process.GetCurrentProcess();
         double weights = new FileInfo(Path.Combine(folder, "model.safetensors")).Length / 1e6, resident = self.WorkingSet64 / 1e6;
         Console.WriteLine($"resident after a 1x128 pass: {resident:F0} MB for {weights:F0} MB of weights ({resident / weights:F2}x; workspace {model.WorkspaceBytes / 1e6:F1} MB)");
-    }
-
-    private static double Time(Action action)
-    {
-        long start = Stopwatch.GetTimestamp();
-        action();
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        int n = values.Count;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 }

@@ -60,23 +60,19 @@ internal static class WeightTypeBench
                 runs.Add(() => model.Forward(new BertInput(ids, typeIds, mask, 1, seq), new BertOutputs { LastHiddenState = hi, PoolerOutput = po }));
             }
             foreach (var r in runs) r();
-            var times = runs.Select(_ => new List<double>()).ToArray();
-            var budget = Stopwatch.StartNew();
-            do
-                for (int i = 0; i < runs.Count; i++) times[i].Add(Time(runs[i]));
-            while (budget.Elapsed.TotalSeconds < runs.Count * seconds);
-            double ort = Median(times[0]);
+            var times = BlockTiming.Run(runs, runs.Count * seconds, minRuns: 3);
+            double ort = BlockTiming.Median(times[0]);
             for (int i = 0; i < types.Length; i++)
             {
                 double worst = 1;
                 for (int t = 0; t < seq; t++) worst = Math.Min(worst, Cosine(hidden[i].AsSpan(t * h, h), ortHidden.AsSpan(t * h, h)));
-                double ours = Median(times[i + 1]);
+                double ours = BlockTiming.Median(times[i + 1]);
                 Console.WriteLine($"| 1×{seq} | {types[i]} | {ours:F2} | {ort:F2} | {ours / ort:F2} | {worst:F7} | {Cosine(pooled[i], ortPooled):F7} |");
             }
             foreach (var v in inputs.Concat(outputs)) v.Dispose();
         }
         foreach (var m in models) m.Dispose();
-        Console.WriteLine("Medians of interleaved calls on a shared machine: compare ratios within one run only.");
+        Console.WriteLine("Medians of calls in alternating blocks (BlockTiming): compare ratios within one run only.");
         return 0;
     }
 
@@ -119,19 +115,6 @@ internal static class WeightTypeBench
         if (!File.Exists(Path.Combine(folder, "model.onnx")))
             SyntheticCheckpoint.Create(folder, new SyntheticOptions { Config = SyntheticPresets.Get(preset), WriteOnnx = true, Seed = 1 });
         return folder;
-    }
-
-    private static double Time(Action action)
-    {
-        long start = Stopwatch.GetTimestamp();
-        action();
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
     }
 
     private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

@@ -12,7 +12,7 @@ namespace Bert.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>Blocking as in <see cref="GemmPacked"/>: a task owns up to 4 panels; per slice of ≤ 256 steps of k it sweeps
-/// all rows of x over them, so a 48 KiB panel slice stays in L1/L2 while x streams from L2. Up to 16 rows, the slice
+/// all rows of x over them, so a 48 KiB panel slice stays in L1/L2 while x streams from L2. Up to 64 rows, the slice
 /// is the whole depth (see <see cref="FullDepthRows"/>).</para>
 /// <para>Each output is bias + Σ_p x[i, p]·w[j, p] accumulated by FMAs in order of p, as <see cref="GemmPacked"/> does:
 /// the two are bit-identical, and a row's result does not depend on m or on the other rows.</para>
@@ -27,9 +27,10 @@ internal static unsafe class GemmPrepacked
 
     /// <summary>
     /// Up to this many rows each panel is swept over its whole depth in one pass: one sequential stream per panel from
-    /// memory (the bound at these m) and y written once; x (≤ 16 × k floats) stays in L1/L2.
+    /// memory (the bound at these m) and y written once. Measured on BERT-Base (quiet machine, same run): 64 beat 16 at
+    /// 1×32 by ~10 %, equal at 1×8; software prefetching of the panels ahead was ~10 % slower than the hardware's.
     /// </summary>
-    private const int FullDepthRows = 16;
+    private const int FullDepthRows = 64;
 
     [ThreadStatic] private static float[]? t_edge;
 
