@@ -32,6 +32,13 @@ internal static unsafe class GemmPrepacked
     /// </summary>
     private const int FullDepthRows = 64;
 
+    /// <summary>
+    /// Rows of y finished over the whole depth before the next ones start (above <see cref="FullDepthRows"/>): the
+    /// block of y (≤ 240 × 192 floats, 180 KiB) stays in L2 across the k-slices, where a sweep of all rows per slice
+    /// re-read y from memory once it outgrew the L3 (m in the thousands; measured ~5 % faster at 4,398 rows).
+    /// </summary>
+    private const int RowBlock = 240;
+
     [ThreadStatic] private static float[]? t_edge;
 
     /// <summary>Whether the packed micro-kernel runs here (AVX-512); elsewhere <see cref="Run"/> falls back to scalar FMAs.</summary>
@@ -115,17 +122,22 @@ internal static unsafe class GemmPrepacked
     {
         ref readonly GemmJob job = ref *(GemmJob*)context;
         var (j0, j1) = job.Columns(t);
-        int k = job.K, depth = job.M <= FullDepthRows ? k : Kc;
+        int k = job.K, m = job.M, depth = m <= FullDepthRows ? k : Kc, rowBlock = m <= FullDepthRows ? m : RowBlock;
         fixed (float* edge = Edge(depth))
         {
             float* panels = job.W + (nint)(j0 / PanelWidth) * k * PanelWidth;
-            for (int pc = 0; pc < k; pc += depth)
+            for (int i0 = 0; i0 < m; i0 += rowBlock)
             {
-                int kc = Math.Min(depth, k - pc);
-                bool first = pc == 0, last = pc + kc == k;
-                GemmPacked.MultiplyPanels(job.X + pc, k, job.M, panels + (nint)pc * PanelWidth, (nint)k * PanelWidth, PanelWidth, kc,
-                    j1 - j0, job.Y + j0, job.N, first && job.Bias != null ? job.Bias + j0 : null, !first,
-                    last ? job.Activation : GemmActivation.None, edge);
+                int rows = Math.Min(rowBlock, m - i0);
+                float* x = job.X + (nint)i0 * k, y = job.Y + (nint)i0 * job.N + j0;
+                for (int pc = 0; pc < k; pc += depth)
+                {
+                    int kc = Math.Min(depth, k - pc);
+                    bool first = pc == 0, last = pc + kc == k;
+                    GemmPacked.MultiplyPanels(x + pc, k, rows, panels + (nint)pc * PanelWidth, (nint)k * PanelWidth, PanelWidth, kc,
+                        j1 - j0, y, job.N, first && job.Bias != null ? job.Bias + j0 : null, !first,
+                        last ? job.Activation : GemmActivation.None, edge);
+                }
             }
         }
     }
