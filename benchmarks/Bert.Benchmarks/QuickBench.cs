@@ -8,7 +8,7 @@ namespace Bert.Benchmarks;
 /// for warm-up and parity, then timed calls in alternating blocks for about <c>seconds</c> each, default 2, and at
 /// least <see cref="MinRuns"/> of each) and prints one table: median ms ours, median ms ORT, ratio (ours ÷ ORT, lower is
 /// better), the number of timed runs and max-abs parity. <c>BERT_BENCH_SHAPES</c> (comma-separated, e.g. "1x8,64 mixed")
-/// picks shapes; <c>BERT_BENCH_PRESET</c> the checkpoint.
+/// picks shapes; <c>BERT_BENCH_PRESET</c> the checkpoint; <c>BERT_BENCH_WEIGHTS</c> (BFloat16, Int8) our weight type.
 /// </summary>
 /// <remarks>
 /// Cost on 2 cores: the long shapes dominate (64 mixed: one run is seconds for us and about twice that for ORT, which
@@ -24,10 +24,12 @@ internal static class QuickBench
     {
         double seconds = args.Length > 1 && double.TryParse(args[1], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 2;
         string preset = Environment.GetEnvironmentVariable("BERT_BENCH_PRESET") ?? "base";
+        // BERT_BENCH_WEIGHTS = Float32 (default), BFloat16 or Int8: our encoder weights (ORT stays F32).
+        var weightType = Enum.Parse<BertWeightType>(Environment.GetEnvironmentVariable("BERT_BENCH_WEIGHTS") ?? "Float32", ignoreCase: true);
         var total = Stopwatch.StartNew();
         string folder = ModelWorkload.EnsureCheckpoint(preset);
-        Console.WriteLine($"BERT-{preset} (synthetic, {folder}), {BertModel.KernelThreadCount} threads each; checkpoint ready after {total.Elapsed.TotalSeconds:F0} s");
-        using var model = BertModel.Load(folder);
+        Console.WriteLine($"BERT-{preset} (synthetic, {folder}), {BertModel.KernelThreadCount} threads each, our weights {weightType}; checkpoint ready after {total.Elapsed.TotalSeconds:F0} s");
+        using var model = BertModel.Load(folder, new BertLoadOptions { WeightType = weightType });
         ReportResidentMemory(model, folder);
         using var session = ModelWorkload.OpenSession(Path.Combine(folder, "model.onnx"));
         Console.WriteLine($"model and ORT session loaded after {total.Elapsed.TotalSeconds:F0} s");

@@ -12,8 +12,8 @@ namespace Bert.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>Blocking as in <see cref="GemmPacked"/>: a task owns up to 4 panels; per slice of ≤ 256 steps of k it sweeps
-/// all rows of x over them, so a 48 KiB panel slice stays in L1/L2 while x streams from L2. Up to 64 rows, the slice
-/// is the whole depth (see <see cref="FullDepthRows"/>).</para>
+/// all rows of x over them, so a 48 KiB panel slice stays in L1/L2 while x streams from L2. Up to 64 rows a task
+/// runs its panels one by one instead (see <see cref="FewRows"/>).</para>
 /// <para>Each output is bias + Σ_p x[i, p]·w[j, p] accumulated by FMAs in order of p, as <see cref="GemmPacked"/> does:
 /// the two are bit-identical, and a row's result does not depend on m or on the other rows.</para>
 /// </remarks>
@@ -26,11 +26,18 @@ internal static unsafe class GemmPrepacked
     private const int PanelsPerTaskMax = 4;
 
     /// <summary>
-    /// Up to this many rows each panel is swept over its whole depth in one pass: one sequential stream per panel from
-    /// memory (the bound at these m) and y written once. Measured on BERT-Base (quiet machine, same run): 64 beat 16 at
-    /// 1×32 by ~10 %, equal at 1×8; software prefetching of the panels ahead was ~10 % slower than the hardware's.
+    /// Up to this many rows (where reading the weights from memory is the bound) a task runs its panels one by one,
+    /// each over its k-slices in order: one sequential stream per panel, each slice reused by every row tile from L1/L2.
     /// </summary>
-    private const int FullDepthRows = 64;
+    /// <remarks>Measured against whole-depth sweeps and against the row-block order at 1×8 and 1×32: within noise (±10 %).</remarks>
+    private const int FewRows = 64;
+
+    /// <summary>
+    /// Rows of y finished over the whole depth before the next ones start (above <see cref="FewRows"/>): the
+    /// block of y (≤ 240 × 192 floats, 180 KiB) stays in L2 across the k-slices, where a sweep of all rows per slice
+    /// re-read y from memory once it outgrew the L3 (m in the thousands; measured ~5 % faster at 4,398 rows).
+    /// </summary>
+    private const int RowBlock = 240;
 
     [ThreadStatic] private static float[]? t_edge;
 
@@ -115,18 +122,36 @@ internal static unsafe class GemmPrepacked
     {
         ref readonly GemmJob job = ref *(GemmJob*)context;
         var (j0, j1) = job.Columns(t);
-        int k = job.K, depth = job.M <= FullDepthRows ? k : Kc;
-        fixed (float* edge = Edge(depth))
+        int k = job.K, m = job.M;
+        fixed (float* edge = Edge(Kc))
         {
             float* panels = job.W + (nint)(j0 / PanelWidth) * k * PanelWidth;
-            for (int pc = 0; pc < k; pc += depth)
+            if (m <= FewRows)
             {
-                int kc = Math.Min(depth, k - pc);
-                bool first = pc == 0, last = pc + kc == k;
-                GemmPacked.MultiplyPanels(job.X + pc, k, job.M, panels + (nint)pc * PanelWidth, (nint)k * PanelWidth, PanelWidth, kc,
-                    j1 - j0, job.Y + j0, job.N, first && job.Bias != null ? job.Bias + j0 : null, !first,
-                    last ? job.Activation : GemmActivation.None, edge);
+                // Panel by panel, its k-slices in order: each panel is one sequential stream from memory, and each
+                // slice serves every row tile from L1/L2.
+                for (int j = j0; j < j1; j += PanelWidth, panels += (nint)k * PanelWidth)
+                    Slices(job, job.X, m, panels, Math.Min(PanelWidth, j1 - j), job.Y + j, job.Bias == null ? null : job.Bias + j, edge);
+                return;
             }
+            for (int i0 = 0; i0 < m; i0 += RowBlock)
+            {
+                int rows = Math.Min(RowBlock, m - i0);
+                Slices(job, job.X + (nint)i0 * k, rows, panels, j1 - j0, job.Y + (nint)i0 * job.N + j0, job.Bias == null ? null : job.Bias + j0, edge);
+            }
+        }
+    }
+
+    // y[rows, cols] = x[rows, k] · (panels)ᵀ + bias over the k-slices in order, the activation after the last.
+    private static void Slices(in GemmJob job, float* x, int rows, float* panels, int cols, float* y, float* bias, float* edge)
+    {
+        int k = job.K;
+        for (int pc = 0; pc < k; pc += Kc)
+        {
+            int kc = Math.Min(Kc, k - pc);
+            bool first = pc == 0, last = pc + kc == k;
+            GemmPacked.MultiplyPanels(x + pc, k, rows, panels + (nint)pc * PanelWidth, (nint)k * PanelWidth, PanelWidth, kc,
+                cols, y, job.N, first ? bias : null, !first, last ? job.Activation : GemmActivation.None, edge);
         }
     }
 
@@ -152,7 +177,7 @@ internal static unsafe class GemmPrepacked
 
     private static float[] Edge(int depth)
     {
-        int length = GemmPacked.EdgeScratchLength(Math.Max(depth, Kc));
+        int length = GemmPacked.EdgeScratchLength(depth);
         var s = t_edge;
         if (s == null || s.Length < length) t_edge = s = GC.AllocateUninitializedArray<float>(length, pinned: true);
         return s;
