@@ -1,38 +1,63 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Bert.Tokenization;
 
 /// <summary>
-/// Table-driven NFC/NFD for words made only of "simple" chars below U+0530 (Latin, IPA, Greek, Cyrillic) or in
-/// U+2000–U+20CF (general punctuation: curly quotes, dashes, ellipsis; currency signs): chars that are their own NFC
-/// and are not combining marks. No char of either range is the second element of a canonical composition pair, so
-/// adjacent simple chars never compose. For such text NFC is the identity and NFD is the concatenation of
-/// per-char NFDs (verified for every pair of simple chars when this table was designed). Why: .NET's ICU
-/// normalisation allocates ~96 bytes per call, and the span API must not allocate for common European text.
+/// Table-driven NFC/NFD for text made only of "simple" chars: BMP chars that are their own NFC, are not marks (Mn, Mc,
+/// Me), not Hangul jamo, not surrogates and not unassigned, and whose NFD starts with a starter. Why this is exact:
+/// every char that can be the second of a canonical composition pair (NFC_QC = Maybe) is a mark or a Hangul vowel or
+/// trailing jamo, so adjacent simple chars never compose and NFC is the identity (the quick-check theorem of UAX #15);
+/// and as each simple char's NFD begins with a starter, no canonical reordering crosses two chars, so NFD is the
+/// concatenation of per-char NFDs. The tests check both claims against ICU (every code point's NFD, random strings).
+/// Why: .NET's ICU normalisation allocates ~96 bytes per call, and the span API must not allocate for text in
+/// Latin, Greek, Cyrillic, Armenian, Hebrew and Arabic letters, kana, Hangul syllables, punctuation and symbols.
+/// Tables are built per 256-char page on first use (three ICU calls per char, once per process).
 /// </summary>
 internal static class SimpleNormalizer
 {
-    private const int Limit = 0x20D0;
-    private const int LowEnd = 0x530, PunctuationStart = 0x2000;
-    private static readonly bool[] s_simple = new bool[Limit];
-    private static readonly string?[] s_stripped = new string?[Limit];   // NFD minus Mn, when it differs from the char
+    private static readonly Page?[] s_pages = new Page?[256];
 
-    static SimpleNormalizer()
+    private sealed class Page
     {
-        for (int c = 0; c < Limit; c++)
+        public readonly bool[] Simple = new bool[256];
+        public readonly string?[] Stripped = new string?[256];   // NFD minus Mn, when it differs from the char
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Page PageOf(char c) => Volatile.Read(ref s_pages[c >> 8]) ?? BuildPage(c >> 8);
+
+    private static Page BuildPage(int index)
+    {
+        var page = new Page();
+        for (int k = 0; k < 256; k++)
         {
-            if (c is >= LowEnd and < PunctuationStart) continue;   // scripts with composing starters (Hangul jamo, Indic)
-            var category = CharUnicodeInfo.GetUnicodeCategory(c);
-            if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark) continue;
-            string s = ((char)c).ToString();
-            if (s.Normalize(NormalizationForm.FormC) != s) continue;
-            s_simple[c] = true;
+            char c = (char)(index << 8 | k);
+            if (!Qualifies(c)) continue;
+            page.Simple[k] = true;
+            string s = c.ToString();
             var stripped = new StringBuilder();
             foreach (char d in s.Normalize(NormalizationForm.FormD))
                 if (CharUnicodeInfo.GetUnicodeCategory(d) != UnicodeCategory.NonSpacingMark) stripped.Append(d);
-            if (stripped.ToString() != s) s_stripped[c] = stripped.ToString();
+            if (stripped.ToString() != s) page.Stripped[k] = stripped.ToString();
         }
+        Interlocked.CompareExchange(ref s_pages[index], page, null);   // a racing thread built the same page: keep either
+        return s_pages[index]!;
+    }
+
+    private static bool Qualifies(char c)
+    {
+        if (char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF') return false;
+        if (c is >= '\u1100' and <= '\u11FF' or >= '\uA960' and <= '\uA97F' or >= '\uD7B0' and <= '\uD7FF') return false;   // jamo
+        var category = CharUnicodeInfo.GetUnicodeCategory(c);
+        if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark
+            or UnicodeCategory.OtherNotAssigned) return false;
+        string s = c.ToString();
+        if (s.Normalize(NormalizationForm.FormC) != s) return false;
+        // NFD starts with a starter: after a mark of the highest combining class (U+0345, 240) nothing is reordered.
+        const string probe = "a\u0345";
+        return (probe + s).Normalize(NormalizationForm.FormD) == probe + s.Normalize(NormalizationForm.FormD);
     }
 
     /// <summary>
@@ -44,7 +69,7 @@ internal static class SimpleNormalizer
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            if (c < Limit && s_simple[c]) continue;
+            if (PageOf(c).Simple[c & 255]) continue;
             // U+1F000..U+1FAFF is high surrogate U+D83C..U+D83E followed by any low surrogate (U+1FB00+ excluded below).
             if (c is >= '\uD83C' and <= '\uD83E' && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) &&
                 char.ConvertToUtf32(c, text[i + 1]) < 0x1FB00)
@@ -57,21 +82,21 @@ internal static class SimpleNormalizer
         return true;
     }
 
-    /// <summary>Whether <paramref name="c"/> alone is simple (its own NFC, not a combining mark, in the table's ranges).</summary>
-    public static bool IsSimpleChar(char c) => c < Limit && s_simple[c];
+    /// <summary>Whether <paramref name="c"/> alone is simple (see the class remarks).</summary>
+    public static bool IsSimpleChar(char c) => PageOf(c).Simple[c & 255];
 
     /// <summary>HF's <c>_run_strip_accents</c> of one simple char: its NFD without category Mn.</summary>
-    public static string StripAccents(char c) => c < Limit && s_stripped[c] is { } replacement ? replacement : c.ToString();
+    public static string StripAccents(char c) => PageOf(c).Stripped[c & 255] ?? c.ToString();
 
     /// <summary>HF's <c>_run_strip_accents</c> on simple text: each char replaced by its NFD without Mn.</summary>
     public static void StripAccents(MappedText src, MappedText dst)
     {
         dst.Clear();
-        dst.EnsureCapacity(2 * src.Length);
+        dst.EnsureCapacity(2 * src.Length);   // more only for Hangul (2–3 jamo per syllable): Append grows then
         for (int i = 0; i < src.Length; i++)
         {
             char c = src.Chars[i];
-            if (c < Limit && s_stripped[c] is { } replacement) dst.Append(replacement, src.Starts[i], src.Ends[i]);
+            if (PageOf(c).Stripped[c & 255] is { } replacement) dst.Append(replacement, src.Starts[i], src.Ends[i]);
             else dst.Append(c, src.Starts[i], src.Ends[i]);
         }
     }

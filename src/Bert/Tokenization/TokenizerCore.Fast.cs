@@ -6,8 +6,8 @@ using System.Runtime.Intrinsics;
 namespace Bert.Tokenization;
 
 /// <summary>
-/// The fast path: a run of chars that are all fast (<see cref="FastCharTable"/>: ASCII, Latin, Greek, Cyrillic,
-/// general punctuation) is tokenised in two passes. Pass 1 classifies the run 16 chars at a time (SIMD on blocks of
+/// The fast path: a run of chars that are all fast (<see cref="FastCharTable"/>: ASCII and the simple chars below
+/// U+20D0, e.g. precomposed Latin, Greek, Cyrillic, Hebrew, Arabic letters, general punctuation) is tokenised in two passes. Pass 1 classifies the run 16 chars at a time (SIMD on blocks of
 /// printable ASCII, the table elsewhere) into bit sets of word and punctuation positions and writes each normalised
 /// char as one byte (0x80 for a normalised char that is not ASCII). Pass 2 walks the bit sets: a punctuation char is
 /// one precomputed id; an ASCII word of up to 16 chars is looked up packed (<see cref="AsciiKeyTable"/>), whole or

@@ -85,8 +85,8 @@ public class RobustnessTests
     {
         var tok = TinyVocab.Create(Words);
         string ascii = "The hello world, running unaffable (x) and the $ of [MASK] hello's worlds!";
-        // Precomposed Latin/Greek/Cyrillic, CJK and emoji avoid ICU. (Combining marks and other scripts need ICU's
-        // normaliser, which allocates ~96 bytes per call in .NET 10: documented on EncodeToIds.)
+        // Precomposed Latin/Greek/Cyrillic, CJK and emoji avoid ICU. (Combining marks need ICU's normaliser, which
+        // allocates ~96 bytes per call in .NET 10: documented on EncodeToIds.)
         string mixed = "Café é 中国 😀 ñ naïve ÀÉÎÕÜ Привет Ελληνικά hello";
         Span<int> ids = stackalloc int[256];
         foreach (var text in new[] { ascii, mixed })
