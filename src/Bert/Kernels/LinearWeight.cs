@@ -89,7 +89,8 @@ internal sealed class LinearWeight
     public static LinearWeight PackFloat32(params ReadOnlySpan<LinearWeight> parts)
     {
         var (n, k, bias) = StackedShape(parts);
-        foreach (var p in parts) p.RequireFloat32();
+        foreach (var p in parts)
+            if (p.Format != LinearWeightFormat.Float32) throw new ArgumentException($"Only F32 [out, in] layers can be packed; a part is {p.Format}.", nameof(parts));
         var packed = new float[GemmPrepacked.PackedLength(n, k)]; // zeroed: the padding channels of the last panel
         int row = 0;
         foreach (var p in parts)

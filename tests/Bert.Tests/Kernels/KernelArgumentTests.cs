@@ -14,6 +14,18 @@ public class KernelArgumentTests
     }
 
     [Fact]
+    public void PackFloat32RejectsPartsThatCannotStack()
+    {
+        var f32 = LinearWeight.Create(new float[6], new float[2], 2, 3);
+        Assert.Throws<ArgumentException>(() => LinearWeight.PackFloat32());
+        Assert.Throws<ArgumentException>(() => LinearWeight.PackFloat32(f32, LinearWeight.Create(new float[8], new float[2], 2, 4))); // in differs
+        Assert.Throws<ArgumentException>(() => LinearWeight.PackFloat32(f32, LinearWeight.Create(new float[6], default, 2, 3)));      // bias on one only
+        var e = Assert.Throws<ArgumentException>(() => LinearWeight.PackFloat32(f32.ToBFloat16()));
+        Assert.Contains("BFloat16", e.Message);
+        Assert.Throws<ArgumentException>(() => LinearWeight.PackFloat32(LinearWeight.PackFloat32(f32)));                            // already packed
+    }
+
+    [Fact]
     public void LinearRejectsShortSpans()
     {
         var w = LinearWeight.Create(new float[6], default, 2, 3);
