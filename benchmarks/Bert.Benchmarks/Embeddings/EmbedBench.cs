@@ -13,7 +13,8 @@ namespace Bert.Benchmarks.Embeddings;
 /// </summary>
 /// <remarks>
 /// Each round embeds the whole corpus once per contender, the contenders' order rotating from round to round so that
-/// bursts of load from other processes hit every contender alike; the table gives the median round of each
+/// bursts of load from other processes hit every contender alike, each after a pause (<see cref="BlockTiming.SettleMs"/>) in
+/// which ORT's spinning pool threads go to sleep; the table gives the median round of each
 /// (default 5 rounds, at least 3) and the best one (the least disturbed by load). Parity: the worst cosine, over all
 /// sentences, of each contender's vector to ORT's. Every engine runs on <see cref="BertModel.KernelThreadCount"/> threads (ORT and the package: intra-op = that, inter-op 1).
 /// </remarks>
@@ -49,12 +50,14 @@ internal static class EmbedBench
             for (int k = 0; k < contenders.Length; k++)
             {
                 int c = (k + round) % contenders.Length;
+                Thread.Sleep(BlockTiming.SettleMs); // ORT's pool threads spin after a run: let them sleep before the next contender
                 long start = Stopwatch.GetTimestamp();
                 contenders[c].Embed(corpus);
                 times[c].Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
 
         PrintTable(contenders, times, vectors, reference: vectors[2], corpus, rounds);
+        Thread.Sleep(BlockTiming.SettleMs);
         EmbedProfile.Print(model, corpus);
         Console.WriteLine($"total {total.Elapsed.TotalSeconds:F0} s (the machine may be shared: compare ratios within one run only)");
         return 0;
