@@ -117,10 +117,12 @@ public sealed partial class BertTokenizer
 
     /// <summary>
     /// Hot path: encodes <paramref name="text"/> into <paramref name="ids"/> and returns how many ids were written.
-    /// Allocates nothing (after a thread's first call, which creates its scratch buffers) for text without combining
-    /// marks: ASCII, precomposed Latin/Greek/Cyrillic, Armenian, Hebrew, Arabic letters, kana, Hangul syllables, CJK,
-    /// punctuation, symbols and emoji; a word with a combining mark (or a Hangul jamo, or a supplementary char other
-    /// than emoji) needs ICU's normaliser, which allocates about 96 bytes per call in .NET 10. Thread-safe.
+    /// Allocates nothing (after a thread's first call, which creates its scratch buffers) for text in ASCII,
+    /// precomposed Latin/Greek/Cyrillic, Armenian, Hebrew, Arabic letters, kana, Hangul syllables, CJK, punctuation,
+    /// symbols and emoji, and, when accents are stripped (uncased models), also with non-spacing marks (decomposed
+    /// accents, Hebrew points, Thai tone marks). ICU's normaliser, which allocates about 96 bytes per call in .NET 10,
+    /// is still needed for a word with a spacing or enclosing mark (Indic vowel signs), a Hangul jamo, a supplementary
+    /// char other than emoji, or any mark when accents are kept. Thread-safe.
     /// With <paramref name="addSpecialTokens"/> the output is
     /// <c>[CLS] tokens [SEP]</c>. When the buffer is too small the text is truncated as HF's longest_first with
     /// max_length = ids.Length: the first ids.Length - 2 (or ids.Length without special tokens) tokens are kept

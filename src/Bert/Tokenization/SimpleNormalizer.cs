@@ -23,6 +23,7 @@ internal static class SimpleNormalizer
     {
         public readonly bool[] Simple = new bool[256];
         public readonly string?[] Stripped = new string?[256];   // NFD minus Mn, when it differs from the char
+        public readonly bool[] Droppable = new bool[256];        // category Mn and its NFD all Mn: gone after strip accents
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -34,6 +35,7 @@ internal static class SimpleNormalizer
         for (int k = 0; k < 256; k++)
         {
             char c = (char)(index << 8 | k);
+            page.Droppable[k] = IsDroppableMark(c);
             if (!Qualifies(c)) continue;
             page.Simple[k] = true;
             string s = c.ToString();
@@ -45,6 +47,10 @@ internal static class SimpleNormalizer
         Interlocked.CompareExchange(ref s_pages[index], page, null);   // a racing thread built the same page: keep either
         return s_pages[index]!;
     }
+
+    private static bool IsDroppableMark(char c) =>
+        !char.IsSurrogate(c) && CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark &&
+        c.ToString().Normalize(NormalizationForm.FormD).All(d => CharUnicodeInfo.GetUnicodeCategory(d) == UnicodeCategory.NonSpacingMark);
 
     private static bool Qualifies(char c)
     {
@@ -80,6 +86,46 @@ internal static class SimpleNormalizer
             return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> is simple chars, emoji and non-spacing marks whose NFD is only non-spacing marks.
+    /// Then NFD(NFC(text)) without Mn (HF's NFC, then accent stripping) is the per-char NFD of the simple chars without
+    /// Mn, the marks dropped: NFD(NFC(x)) = NFD(x), and canonical reordering only moves the dropped marks (every simple
+    /// char's NFD starts with a starter). Offsets are not the exact path's: ICU's path gives a base char the range of its
+    /// marks only when NFC changes the text.
+    /// </summary>
+    public static bool IsSimpleWithDroppableMarks(ReadOnlySpan<char> text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            var page = PageOf(c);
+            if (page.Simple[c & 255] || page.Droppable[c & 255]) continue;
+            if (c is >= '\uD83C' and <= '\uD83E' && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) &&
+                char.ConvertToUtf32(c, text[i + 1]) < 0x1FB00)
+            {
+                i++;
+                continue;
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>HF's <c>_run_strip_accents</c> on text passing <see cref="IsSimpleWithDroppableMarks"/>.</summary>
+    public static void StripAccentsDroppingMarks(MappedText src, MappedText dst)
+    {
+        dst.Clear();
+        dst.EnsureCapacity(2 * src.Length);
+        for (int i = 0; i < src.Length; i++)
+        {
+            char c = src.Chars[i];
+            var page = PageOf(c);
+            if (page.Droppable[c & 255]) continue;
+            if (page.Stripped[c & 255] is { } replacement) dst.Append(replacement, src.Starts[i], src.Ends[i]);
+            else dst.Append(c, src.Starts[i], src.Ends[i]);
+        }
     }
 
     /// <summary>Whether <paramref name="c"/> alone is simple (see the class remarks).</summary>

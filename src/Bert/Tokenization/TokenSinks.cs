@@ -8,6 +8,8 @@ internal struct ListSink : ITokenSink
     public int[] Ends;
     public int Count;
 
+    public static bool UsesOffsets => true;
+
     public ListSink(int capacity)
     {
         Ids = new int[capacity];
@@ -40,6 +42,8 @@ internal ref struct SpanSink : ITokenSink
     public int Count;
     public bool Truncated;
 
+    public static bool UsesOffsets => false;
+
     public SpanSink(Span<int> ids)
     {
         _ids = ids;
@@ -63,6 +67,8 @@ internal ref struct SpanSink : ITokenSink
 internal struct CountSink : ITokenSink
 {
     public int Count;
+
+    public static bool UsesOffsets => false;
 
     public bool Add(int id, int start, int end)
     {

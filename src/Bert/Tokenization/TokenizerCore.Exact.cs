@@ -68,6 +68,13 @@ internal sealed partial class TokenizerCore
                 current = stripped;
             }
         }
+        else if (_stripAccents && !TSink.UsesOffsets && SimpleNormalizer.IsSimpleWithDroppableMarks(current.Span))
+        {
+            // Same ids as ICU's NFC then NFD without Mn (see the method); only the offsets differ, and this sink has none.
+            var stripped = Other(current, scratch);
+            SimpleNormalizer.StripAccentsDroppingMarks(current, stripped);
+            current = stripped;
+        }
         else
         {
             current = TextNormalizer.Normalize(current, Other(current, scratch), NormalizationForm.FormC, scratch);

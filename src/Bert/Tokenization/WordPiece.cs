@@ -7,6 +7,12 @@ internal interface ITokenSink
 {
     /// <summary>Takes one token; returns false to stop tokenisation (e.g. the output buffer is full).</summary>
     bool Add(int id, int start, int end);
+
+    /// <summary>
+    /// Whether the sink keeps offsets. When false, the tokenizer may take paths whose ids are exact but whose offsets
+    /// are not the exact path's (see <c>TokenizerCore.EncodeNormalized</c>).
+    /// </summary>
+    static abstract bool UsesOffsets { get; }
 }
 
 /// <summary>

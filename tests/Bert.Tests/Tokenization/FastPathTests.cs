@@ -212,4 +212,43 @@ public class FastPathTests
             if (bytes >= 1) Assert.Equal(want, AsciiKeyTable.KeepLowBytesPortable(value, bytes));
         }
     }
+
+    [Fact]
+    public void SpanIdsOfTextWithCombiningMarksEqualIcusWhenAccentsAreStripped()
+    {
+        // The span API drops non-spacing marks itself (no ICU call); its ids must equal the string API's, whose sink
+        // keeps offsets and so still normalises through ICU. Bases: every char below U+0530 and a few other scripts.
+        char[] marks = [.. Enumerable.Range(0x300, 0x70).Select(c => (char)c), '\u0591', '\u05B4', '\u05BC', '\u0E31', '\u0E48',
+            '\u0E4C', '\u0F73', '\u3099', '\u309A', '\u0903', '\u093C', '\u1161', '\u20DD'];   // + Mc, Me, a jamo: those go to ICU
+        char[] bases = [.. Enumerable.Range(0x20, 0x510).Select(c => (char)c), 'ש', 'ก', 'か', 'カ', '가', 'Ω', 'ﬁ'];
+        var buffer = new int[256];
+        foreach (var options in new[] { new BertTokenizerOptions(), new BertTokenizerOptions { LowerCase = false, StripAccents = true } })
+        {
+            var tok = TinyVocab.Create(Words, options);
+            foreach (char mark in marks)
+            {
+                for (int b = 0; b < bases.Length; b++)
+                {
+                    char a = bases[b];
+                    string text = $"x{a}{mark}y {mark}{a} {a}{mark}{mark}ing {bases[(b * 7) % bases.Length]}{mark}";
+                    var expected = tok.Encode(text, truncation: TruncationStrategy.None).Ids;
+                    int n = tok.EncodeToIds(text, buffer);
+                    Assert.True(expected.AsSpan().SequenceEqual(buffer.AsSpan(0, n)), $"span ids differ on {Escape(text)}");
+                    Assert.Equal(expected.Length - 2, tok.CountTokens(text));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void DecomposedAccentsAllocateNothingWhenStripped()
+    {
+        var tok = TinyVocab.Create(Words);
+        string text = "Cafe\u0301 nai\u0308ve, Sa\u0303o Paulo — e\u0301te\u0301 \u0E20\u0E32\u0E29\u0E32\u0E44\u0E17\u0E22\u0E48 \u05E9\u05C1\u05B8\u05DC\u05D5\u05B9\u05DD";
+        Span<int> ids = stackalloc int[256];
+        tok.EncodeToIds(text, ids);   // warm-up: the thread's scratch buffers are allocated once
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) tok.EncodeToIds(text, ids);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
