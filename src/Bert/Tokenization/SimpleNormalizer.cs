@@ -70,23 +70,7 @@ internal static class SimpleNormalizer
     /// Whether every char of <paramref name="text"/> is simple (then NFC is the identity). Emoji U+1F000–U+1FAFF count
     /// as simple too: none has a decomposition, none is a mark, and no decomposition contains one.
     /// </summary>
-    public static bool IsSimple(ReadOnlySpan<char> text)
-    {
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (PageOf(c).Simple[c & 255]) continue;
-            // U+1F000..U+1FAFF is high surrogate U+D83C..U+D83E followed by any low surrogate (U+1FB00+ excluded below).
-            if (c is >= '\uD83C' and <= '\uD83E' && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) &&
-                char.ConvertToUtf32(c, text[i + 1]) < 0x1FB00)
-            {
-                i++;
-                continue;
-            }
-            return false;
-        }
-        return true;
-    }
+    public static bool IsSimple(ReadOnlySpan<char> text) => AllSimple(text, allowDroppableMarks: false);
 
     /// <summary>
     /// Whether <paramref name="text"/> is simple chars, emoji and non-spacing marks whose NFD is only non-spacing marks.
@@ -95,13 +79,17 @@ internal static class SimpleNormalizer
     /// char's NFD starts with a starter). Offsets are not the exact path's: ICU's path gives a base char the range of its
     /// marks only when NFC changes the text.
     /// </summary>
-    public static bool IsSimpleWithDroppableMarks(ReadOnlySpan<char> text)
+    public static bool IsSimpleWithDroppableMarks(ReadOnlySpan<char> text) => AllSimple(text, allowDroppableMarks: true);
+
+    // Every char simple (or, when allowed, a droppable mark), emoji U+1F000–U+1FAFF included.
+    private static bool AllSimple(ReadOnlySpan<char> text, bool allowDroppableMarks)
     {
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
             var page = PageOf(c);
-            if (page.Simple[c & 255] || page.Droppable[c & 255]) continue;
+            if (page.Simple[c & 255] || (allowDroppableMarks && page.Droppable[c & 255])) continue;
+            // U+1F000..U+1FAFF is high surrogate U+D83C..U+D83E followed by any low surrogate (U+1FB00+ excluded below).
             if (c is >= '\uD83C' and <= '\uD83E' && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) &&
                 char.ConvertToUtf32(c, text[i + 1]) < 0x1FB00)
             {
