@@ -29,8 +29,17 @@ internal static unsafe class GemmMicroKernels
 
     // a: [8, kc] rows lda apart; b: [kc, 48] packed; c: [8, 48] rows ldc apart; bias: [48] or null (only when !accumulate)
     /// <summary>AVX-512 8×48 tile. accumulate: c += a·b, else c = a·b + bias.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel8x48(float* a, nint lda, float* b, int kc, float* c, nint ldc, float* bias, bool accumulate)
+        => Kernel8x48<float, Float32Panel>(a, lda, b, kc, c, ldc, bias, accumulate);
+
+    // a: [8, kc] rows lda apart; b: [kc, 48] packed elements of T; c: [8, 48] rows ldc apart; bias: [48] or null (only when !accumulate)
+    /// <summary>
+    /// The AVX-512 8×48 tile over a panel of any element type that <typeparamref name="TPanel"/> reads as F32 (F32 as
+    /// is, bfloat16 widened in registers): the same FMAs in the same order whatever the storage.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel8x48<T, TPanel>(float* a, nint lda, T* b, int kc, float* c, nint ldc, float* bias, bool accumulate)
+        where T : unmanaged where TPanel : struct, IPanelElements<T>
     {
         Vector512<float> c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32,
                          c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
@@ -59,9 +68,9 @@ internal static unsafe class GemmMicroKernels
         float* a4 = a + 4 * lda, a5 = a + 5 * lda, a6 = a + 6 * lda, a7 = a + 7 * lda;
         for (nint p = 0; p < kc; p++, b += Nr512)
         {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 16);
-            var b2 = Vector512.Load(b + 32);
+            var b0 = TPanel.Load16(b);
+            var b1 = TPanel.Load16(b + 16);
+            var b2 = TPanel.Load16(b + 32);
             Vector512<float> s;
             s = Vector512.Create(a0[p]); c00 = Vector512.FusedMultiplyAdd(s, b0, c00); c01 = Vector512.FusedMultiplyAdd(s, b1, c01); c02 = Vector512.FusedMultiplyAdd(s, b2, c02);
             s = Vector512.Create(a1[p]); c10 = Vector512.FusedMultiplyAdd(s, b0, c10); c11 = Vector512.FusedMultiplyAdd(s, b1, c11); c12 = Vector512.FusedMultiplyAdd(s, b2, c12);
@@ -212,4 +221,27 @@ internal static unsafe class GemmMicroKernels
         c40.Store(o); c41.Store(o + w); o += ldc;
         c50.Store(o); c51.Store(o + w);
     }
+}
+
+/// <summary>How the 8×48 micro-kernel reads 16 consecutive weights of a packed panel as F32.</summary>
+internal unsafe interface IPanelElements<T> where T : unmanaged
+{
+    /// <summary>The 16 weights at p as floats.</summary>
+    static abstract Vector512<float> Load16(T* p);
+}
+
+/// <summary>F32 panels: loaded as they are.</summary>
+internal readonly unsafe struct Float32Panel : IPanelElements<float>
+{
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load16(float* p) => Vector512.Load(p);
+}
+
+/// <summary>bfloat16 panels: each weight widened to F32 in registers (vpmovzxwd + shift).</summary>
+internal readonly unsafe struct BFloat16Panel : IPanelElements<ushort>
+{
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load16(ushort* p) => BFloat16.LoadWidened512(p);
 }

@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics.X86;
 namespace Bert.Kernels;
 
 /// <summary>
-/// F32 GEMM on weights packed once at load into panels of 48 output channels ([⌈n/48⌉, k, 48], padding channels
-/// zero; <see cref="LinearWeightFormat.Float32Packed"/>): the register-tiled 8×48 micro-kernel reads them in place, for
+/// F32 GEMM on weights packed once at load into panels of 48 output channels (<see cref="PanelLayout"/>;
+/// <see cref="LinearWeightFormat.Float32Packed"/>): the register-tiled 8×48 micro-kernel reads them in place, for
 /// every m. No per-call packing (it cost 10–30 % of the F32 GEMM), and at small m each panel is one sequential stream
 /// from memory instead of several interleaved rows.
 /// </summary>
@@ -19,8 +19,7 @@ namespace Bert.Kernels;
 /// </remarks>
 internal static unsafe class GemmPrepacked
 {
-    /// <summary>Output channels per packed panel (the AVX-512 tile width).</summary>
-    public const int PanelWidth = GemmMicroKernels.Nr512;
+    private const int PanelWidth = PanelLayout.Width;
 
     private const int Kc = 256;
     private const int PanelsPerTaskMax = 4;
@@ -44,13 +43,6 @@ internal static unsafe class GemmPrepacked
     /// <summary>Whether the packed micro-kernel runs here (AVX-512); elsewhere <see cref="Run"/> falls back to scalar FMAs.</summary>
     public static bool IsAccelerated => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
-    /// <summary>Packed floats for an [n, k] weight: ⌈n/48⌉ panels of k × 48.</summary>
-    public static int PackedLength(int n, int k) => checked((n + PanelWidth - 1) / PanelWidth * k * PanelWidth);
-
-    /// <summary>Element offset of w[j, p] in the packed layout.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static long PackedIndex(int j, int p, int k) => (long)(j / PanelWidth) * k * PanelWidth + (long)p * PanelWidth + j % PanelWidth;
-
     // w: [rows, k] (nn.Linear layout) = channels first..first+rows−1 of the packed weight; packed: PackedLength(n, k)
     /// <summary>
     /// Writes rows of w as channels [first, first + rows) of the packed layout. Whole groups of 16 channels that start
@@ -59,44 +51,26 @@ internal static unsafe class GemmPrepacked
     public static void Pack(ReadOnlySpan<float> w, int rows, int k, int first, Span<float> packed)
     {
         if (w.Length < (long)rows * k) throw new ArgumentException($"w has {w.Length} elements, expected {rows}×{k}.", nameof(w));
-        if (packed.Length < PackedLength(first + rows, k)) throw new ArgumentException("packed is too short.", nameof(packed));
+        if (packed.Length < PanelLayout.PackedLength(first + rows, k)) throw new ArgumentException("packed is too short.", nameof(packed));
         fixed (float* pw = w, pp = packed)
         {
             int r = 0;
             if (GemmPackingAvx512.IsSupported)
             {
                 // Channels up to the next multiple of 16 one by one, then whole 16-groups by transposes.
-                for (; r < rows && (first + r) % 16 != 0; r++) PackChannel(pw + (nint)r * k, k, first + r, pp);
+                for (; r < rows && (first + r) % 16 != 0; r++) PanelLayout.PackRow(w.Slice(r * k, k), first + r, k, packed);
                 int k16 = k & ~15;
                 for (; r + 16 <= rows; r += 16)
                 {
                     int j = first + r;
-                    float* dst = pp + PackedIndex(j, 0, k);
+                    float* dst = pp + PanelLayout.Index(j, 0, k);
                     float* src = pw + (nint)r * k;
                     for (int q = 0; q < k16; q += 16) GemmPackingAvx512.Transpose16x16(src + q, k, dst + (nint)q * PanelWidth, PanelWidth);
                     for (int c = 0; c < 16; c++)
                         for (int q = k16; q < k; q++) dst[(nint)q * PanelWidth + c] = src[(nint)c * k + q];
                 }
             }
-            for (; r < rows; r++) PackChannel(pw + (nint)r * k, k, first + r, pp);
-        }
-    }
-
-    // One channel's k weights into its column of the packed panel.
-    private static void PackChannel(float* row, int k, int j, float* packed)
-    {
-        float* d = packed + PackedIndex(j, 0, k);
-        for (int q = 0; q < k; q++) d[(nint)q * PanelWidth] = row[q];
-    }
-
-    // packed: PackedLength(n, k); w: [n, k]
-    /// <summary>The inverse of <see cref="Pack"/> for all n channels.</summary>
-    public static void Unpack(ReadOnlySpan<float> packed, int n, int k, Span<float> w)
-    {
-        for (int j = 0; j < n; j++)
-        {
-            long b = PackedIndex(j, 0, k);
-            for (int p = 0; p < k; p++) w[j * k + p] = packed[(int)(b + (long)p * PanelWidth)];
+            for (; r < rows; r++) PanelLayout.PackRow(w.Slice(r * k, k), first + r, k, packed);
         }
     }
 
@@ -166,7 +140,7 @@ internal static unsafe class GemmPrepacked
             float* xi = job.X + (nint)i * k;
             for (int j = j0; j < j1; j++)
             {
-                float* wj = job.W + PackedIndex(j, 0, k);
+                float* wj = job.W + PanelLayout.Index(j, 0, k);
                 float s = job.Bias == null ? 0 : job.Bias[j];
                 for (int p = 0; p < k; p++) s = MathF.FusedMultiplyAdd(xi[p], wj[(nint)p * PanelWidth], s);
                 job.Y[(nint)i * job.N + j] = s;

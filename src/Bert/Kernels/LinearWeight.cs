@@ -7,7 +7,7 @@ internal enum LinearWeightFormat
     Float32,
 
     /// <summary>
-    /// F32 packed once at load into panels of 48 output channels (<see cref="GemmPrepacked.PackedLength"/>) for the
+    /// F32 packed once at load into panels of 48 output channels (<see cref="PanelLayout"/>) for the
     /// micro-kernel: the same numbers as <see cref="Float32"/>, no per-call packing.
     /// </summary>
     Float32Packed,
@@ -51,7 +51,7 @@ internal sealed class LinearWeight
     /// <summary>F32 weight packed by <see cref="GemmPrepacked.Pack"/>; empty unless <see cref="Format"/> is Float32Packed.</summary>
     public ReadOnlyMemory<float> WeightPacked { get; private init; }
 
-    /// <summary>bfloat16 weight bits packed by <see cref="GemmBFloat16.Pack"/>; empty unless <see cref="Format"/> is BFloat16.</summary>
+    /// <summary>bfloat16 weight bits packed by <see cref="PanelLayout.Pack"/>; empty unless <see cref="Format"/> is BFloat16.</summary>
     public ReadOnlyMemory<ushort> WeightBFloat16 { get; private init; }
 
     /// <summary>Packed int8 weight (see <see cref="Int8Quantization.Pack"/>); empty unless <see cref="Format"/> is Int8.</summary>
@@ -91,7 +91,7 @@ internal sealed class LinearWeight
         var (n, k, bias) = StackedShape(parts);
         foreach (var p in parts)
             if (p.Format != LinearWeightFormat.Float32) throw new ArgumentException($"Only F32 [out, in] layers can be packed; a part is {p.Format}.", nameof(parts));
-        var packed = new float[GemmPrepacked.PackedLength(n, k)]; // zeroed: the padding channels of the last panel
+        var packed = new float[PanelLayout.PackedLength(n, k)]; // zeroed: the padding channels of the last panel
         int row = 0;
         foreach (var p in parts)
         {
@@ -109,8 +109,8 @@ internal sealed class LinearWeight
     public static LinearWeight CreateBFloat16(ReadOnlyMemory<ushort> weight, ReadOnlyMemory<float> bias, int outFeatures, int inFeatures)
     {
         Check(weight.Length, bias, outFeatures, inFeatures, nameof(weight));
-        var packed = new ushort[GemmBFloat16.PackedLength(outFeatures, inFeatures)];
-        GemmBFloat16.Pack(weight.Span, outFeatures, inFeatures, packed);
+        var packed = new ushort[PanelLayout.PackedLength(outFeatures, inFeatures)];
+        PanelLayout.Pack(weight.Span, outFeatures, inFeatures, packed);
         return new LinearWeight(LinearWeightFormat.BFloat16, outFeatures, inFeatures, bias) { WeightBFloat16 = packed };
     }
 
@@ -131,13 +131,13 @@ internal sealed class LinearWeight
         RequireFloat32();
         // Row by row into the packed layout: no [out, in] bfloat16 temporary (it would stay in the GC heap's footprint).
         int n = OutFeatures, k = InFeatures;
-        var packed = new ushort[GemmBFloat16.PackedLength(n, k)];
+        var packed = new ushort[PanelLayout.PackedLength(n, k)];
         var row = new ushort[k];
         var w = Weight.Span;
         for (int j = 0; j < n; j++)
         {
             BFloat16.FromSingle(w.Slice(j * k, k), row);
-            GemmBFloat16.PackRow(row, j, k, packed);
+            PanelLayout.PackRow<ushort>(row, j, k, packed);
         }
         return new LinearWeight(LinearWeightFormat.BFloat16, n, k, Bias) { WeightBFloat16 = packed };
     }
@@ -160,10 +160,10 @@ internal sealed class LinearWeight
         switch (Format)
         {
             case LinearWeightFormat.Float32: Weight.Span.CopyTo(w); break;
-            case LinearWeightFormat.Float32Packed: GemmPrepacked.Unpack(WeightPacked.Span, OutFeatures, InFeatures, w); break;
+            case LinearWeightFormat.Float32Packed: PanelLayout.Unpack(WeightPacked.Span, OutFeatures, InFeatures, w); break;
             case LinearWeightFormat.BFloat16:
                 var bits = new ushort[w.Length];
-                GemmBFloat16.Unpack(WeightBFloat16.Span, OutFeatures, InFeatures, bits);
+                PanelLayout.Unpack(WeightBFloat16.Span, OutFeatures, InFeatures, bits);
                 BFloat16.ToSingle(bits, w);
                 break;
             default: Int8Quantization.Dequantize(WeightInt8.Span, Scales.Span, OutFeatures, InFeatures, w); break;
@@ -185,17 +185,17 @@ internal sealed class LinearWeight
         int row;
         // Parts whose channels fill whole 48-wide panels (all but the last) stack panel by panel: no unpacking.
         bool panelAligned = true;
-        for (int i = 0; i < parts.Length - 1; i++) panelAligned &= parts[i].OutFeatures % GemmBFloat16.PanelWidth == 0;
+        for (int i = 0; i < parts.Length - 1; i++) panelAligned &= parts[i].OutFeatures % PanelLayout.Width == 0;
         switch (first.Format)
         {
             case LinearWeightFormat.Float32Packed when panelAligned:
-                return new LinearWeight(LinearWeightFormat.Float32Packed, n, k, bias) { WeightPacked = StackPacked<float>(parts, GemmPrepacked.PackedLength(n, k), static p => p.WeightPacked) };
+                return new LinearWeight(LinearWeightFormat.Float32Packed, n, k, bias) { WeightPacked = StackPacked<float>(parts, PanelLayout.PackedLength(n, k), static p => p.WeightPacked) };
             case LinearWeightFormat.Float32Packed:
                 var views = new LinearWeight[parts.Length];
                 for (int i = 0; i < parts.Length; i++) views[i] = Create(parts[i].ToFloat32Array(), parts[i].Bias, parts[i].OutFeatures, k);
                 return PackFloat32(views);
             case LinearWeightFormat.BFloat16 when panelAligned:
-                return new LinearWeight(LinearWeightFormat.BFloat16, n, k, bias) { WeightBFloat16 = StackPacked<ushort>(parts, GemmBFloat16.PackedLength(n, k), static p => p.WeightBFloat16) };
+                return new LinearWeight(LinearWeightFormat.BFloat16, n, k, bias) { WeightBFloat16 = StackPacked<ushort>(parts, PanelLayout.PackedLength(n, k), static p => p.WeightBFloat16) };
             case LinearWeightFormat.Int8 when panelAligned:
                 var stackedScales = new float[n];
                 row = 0;
@@ -209,7 +209,7 @@ internal sealed class LinearWeight
                 row = 0;
                 foreach (var p in parts)
                 {
-                    GemmBFloat16.Unpack(p.WeightBFloat16.Span, p.OutFeatures, k, rowsBf16.AsSpan(row * k, p.OutFeatures * k));
+                    PanelLayout.Unpack(p.WeightBFloat16.Span, p.OutFeatures, k, rowsBf16.AsSpan(row * k, p.OutFeatures * k));
                     row += p.OutFeatures;
                 }
                 return CreateBFloat16(rowsBf16, bias, n, k);
