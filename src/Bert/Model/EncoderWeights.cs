@@ -66,19 +66,16 @@ internal sealed class EncoderWeights(IWeightSource inner, BertWeightType type) :
     }
 
     /// <summary>
-    /// The layers stacked along the output dimension in this source's format, or null outside the encoder. F32 packs
-    /// the parts' views straight into one array (no per-part copy); other formats convert each part, then stack.
+    /// F32 encoder layers stacked along the output dimension and packed straight from the parts' views into one array
+    /// (no per-part copy), or null: outside the encoder, and for bfloat16/int8, whose parts
+    /// <see cref="WeightLoader.Stacked"/> converts one by one (<see cref="TryLinear"/>) and then stacks.
     /// </summary>
     public LinearWeight? TryStacked(ReadOnlySpan<string> prefixes, int outFeatures, int inFeatures)
     {
+        if (type != BertWeightType.Float32) return null;
         foreach (var prefix in prefixes)
             if (!prefix.StartsWith(EncoderPrefix, StringComparison.Ordinal)) return null;
         var parts = new LinearWeight[prefixes.Length];
-        if (type != BertWeightType.Float32)
-        {
-            for (int i = 0; i < parts.Length; i++) parts[i] = TryLinear(prefixes[i], outFeatures, inFeatures)!;
-            return LinearWeight.Concatenate(parts);
-        }
         for (int i = 0; i < parts.Length; i++)
             parts[i] = LinearWeight.Create(inner.Get(prefixes[i] + ".weight", [outFeatures, inFeatures]), inner.Get(prefixes[i] + ".bias", [outFeatures]), outFeatures, inFeatures);
         var stacked = LinearWeight.PackFloat32(parts);

@@ -19,8 +19,9 @@ internal static class WeightLoader
     /// computes them all, e.g. BertSelfAttention's query, key and value: y = x·[Wq; Wk; Wv]ᵀ + [bq; bk; bv].
     /// </summary>
     /// <remarks>
-    /// An <see cref="EncoderWeights"/> source converts and stacks them (F32: packed straight from the parts' views);
-    /// otherwise each part is read as <see cref="Linear"/> reads it, then stacked into new arrays once at load.
+    /// An <see cref="EncoderWeights"/> source packs F32 encoder layers straight from the parts' views; otherwise each
+    /// part is read as <see cref="Linear"/> reads it (so in the source's bfloat16/int8 format), then stacked into new
+    /// arrays once at load.
     /// </remarks>
     public static LinearWeight Stacked(IWeightSource weights, ReadOnlySpan<string> prefixes, int outFeatures, int inFeatures)
     {
