@@ -35,12 +35,12 @@ internal static class BlockTiming
         return times;
     }
 
-    /// <summary>The median of the values (sorts them).</summary>
-    public static double Median(List<double> values)
+    /// <summary>The median of the values (the mean of the middle two for an even count); the list is left as it is.</summary>
+    public static double Median(IReadOnlyCollection<double> values)
     {
-        values.Sort();
-        int n = values.Count;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        var sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static void Block(Action run, List<double> times)

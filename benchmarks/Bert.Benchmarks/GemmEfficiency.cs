@@ -45,7 +45,7 @@ internal static class GemmEfficiency
             do
                 for (int i = 0; i < runs.Length; i++) times[i].Add(Time(runs[i]));
             while (budget.Elapsed.TotalSeconds < runs.Length * seconds);
-            double Rate(int i) => flops / Median(times[i]) / 1e9;
+            double Rate(int i) => flops / BlockTiming.Median(times[i]) / 1e9;
             double peak = Rate(0);
             Console.WriteLine($"| {m}×{k}×{n} | {peak:F0} | {Rate(1):F0} | {100 * Rate(1) / peak:F0} % | {100 * Rate(2) / peak:F0} % | {Rate(3):F0} | {100 * Rate(3) / peak:F0} % | {Rate(4):F0} | {Rate(4) / peak:F2} |");
         }
@@ -58,11 +58,5 @@ internal static class GemmEfficiency
         long start = Stopwatch.GetTimestamp();
         action();
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
     }
 }

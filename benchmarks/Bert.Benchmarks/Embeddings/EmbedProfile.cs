@@ -102,7 +102,7 @@ internal static class EmbedProfile
                 action(budgets[k]);
                 ms[k].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
-        return budgets.Select((b, k) => (b, EmbedBench.Median(ms[k]))).ToArray();
+        return budgets.Select((b, k) => (b, BlockTiming.Median(ms[k]))).ToArray();
     }
 
     private static double Time(Action action)
@@ -115,6 +115,6 @@ internal static class EmbedProfile
             action();
             ms.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
-        return EmbedBench.Median(ms);
+        return BlockTiming.Median(ms);
     }
 }
